@@ -1,0 +1,214 @@
+"""Beacon: the Flask server, login, request guard and Dash app, built by create_app(config)."""
+
+import logging
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dash
+import diskcache
+import flask
+from dash import DiskcacheManager
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from markupsafe import escape
+
+import callbacks
+from config import Config, from_env
+from data_access.accounts import authenticate, load_actor
+from data_access.audit import record_event
+from data_access.db import is_empty
+from data_access.demand import ensure_snapshot
+from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.store import Store, open_store
+from layouts.shell import build_shell
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("beacon")
+
+# Bootstrap 5 and Bootstrap Icons ship inside the bootstrap-flask package, so the app needs no CDN.
+VENDOR_DIR = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5"
+STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css"]
+# Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
+PUBLIC_ENDPOINTS = {"login", "vendor"}
+
+
+class SessionUser(UserMixin):
+    """flask-login's view of an Actor."""
+
+    def __init__(self, actor):
+        self.actor = actor
+
+    def get_id(self):
+        return str(self.actor.user_id)
+
+
+def _login_page(message: str = "", username: str = "", csrf: str = "", next_url: str = "/") -> str:
+    alert = f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else ""
+    css = "".join(f'<link rel="stylesheet" href="{href}">' for href in STYLESHEETS)
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in - Beacon</title>{css}<link rel="stylesheet" href="/assets/beacon.css"></head>
+<body class="login-body"><main class="login-card card shadow-sm">
+<div class="card-body p-4">
+<h1 class="h3 mb-1"><i class="bi bi-broadcast-pin" aria-hidden="true"></i> Beacon</h1>
+<p class="text-body-secondary mb-4">Daily actions and performance</p>{alert}
+<form method="post" action="/login" autocomplete="on">
+<input type="hidden" name="csrf" value="{escape(csrf)}"><input type="hidden" name="next" value="{escape(next_url)}">
+<div class="mb-3"><label class="form-label" for="username">Username</label>
+<input class="form-control form-control-lg" id="username" name="username" value="{escape(username)}"
+ autocapitalize="none" autocomplete="username" required></div>
+<div class="mb-4"><label class="form-label" for="password">Password</label>
+<input class="form-control form-control-lg" id="password" name="password" type="password"
+ autocomplete="current-password" required></div>
+<button class="btn btn-primary btn-lg w-100" id="login-button" type="submit">Sign in</button>
+</form></div></main></body></html>"""
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the login form cannot redirect off-site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _wants_json() -> bool:
+    req = flask.request
+    return req.path.startswith("/_dash") or req.method != "GET" or req.is_json
+
+
+def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
+    manager = LoginManager()
+    manager.init_app(server)
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def _load(user_id):
+        actor = load_actor(store, user_id)
+        return SessionUser(actor) if actor else None
+
+    @server.before_request
+    def _require_login():
+        if flask.request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if current_user.is_authenticated:
+            return None
+        if _wants_json():
+            return flask.jsonify({"error": "login required"}), 401
+        return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
+
+    @server.route("/login", methods=["GET", "POST"], endpoint="login")
+    def _login():
+        sess = flask.session
+        if flask.request.method == "GET":
+            sess["csrf"] = sess.get("csrf") or secrets.token_urlsafe(24)
+            return _login_page(csrf=sess["csrf"], next_url=_safe_next(flask.request.args.get("next")))
+        form = flask.request.form
+        next_url = _safe_next(form.get("next"))
+        if not sess.get("csrf") or form.get("csrf") != sess.get("csrf"):
+            sess["csrf"] = secrets.token_urlsafe(24)
+            return _login_page("Your sign-in form expired. Please try again.", csrf=sess["csrf"],
+                               next_url=next_url), 400
+        actor = authenticate(store, form.get("username", ""), form.get("password", ""),
+                             remote=flask.request.remote_addr)
+        if actor is None:
+            return _login_page("Username or password not recognised.", form.get("username", ""),
+                               sess["csrf"], next_url), 401
+        sess.clear()
+        sess.permanent = True
+        login_user(SessionUser(actor))
+        return flask.redirect(next_url)
+
+    @server.route("/logout", endpoint="logout")
+    def _logout():
+        if current_user.is_authenticated:
+            record_event(store, current_user.actor, "logout", "session", current_user.actor.username)
+        logout_user()
+        flask.session.clear()
+        return flask.redirect("/login")
+
+    @server.route("/vendor/<path:filename>", endpoint="vendor")
+    def _vendor(filename):
+        if not (filename.startswith("css/") or filename.startswith("icons/")):
+            flask.abort(404)
+        return flask.send_from_directory(VENDOR_DIR, filename, max_age=86400)
+
+    @server.errorhandler(AccessDenied)
+    def _denied(exc):
+        log.warning("access denied for %s on %s: %s",
+                    getattr(getattr(current_user, "actor", None), "username", "-"), flask.request.path, exc)
+        return flask.jsonify({"error": "forbidden"}), 403
+
+    @server.errorhandler(NotFound)
+    def _not_found(_exc):
+        return flask.jsonify({"error": "not found"}), 404
+
+    @server.errorhandler(BadRequest)
+    def _bad(exc):
+        return flask.jsonify({"error": str(exc)}), 400
+
+    @server.after_request
+    def _headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            # Personal data must not linger in shared browser caches.
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+
+def _seed_if_empty(store: Store, config: Config) -> None:
+    if config.generate_on_empty and is_empty(store.engine):
+        from data_access.generate import generate
+
+        log.warning("empty database: generating the %r synthetic force", config.demo_preset)
+        generate(store.engine, preset=config.demo_preset, seed=7, today=store.today())
+
+
+def create_app(config: Config | None = None, store: Store | None = None) -> dash.Dash:
+    """Build the Flask server and Dash app for config (environment defaults when None)."""
+    config = config or from_env()
+    store = store or open_store(config.database_url, config.cache_dir, config.rules_file)
+    _seed_if_empty(store, config)
+    ensure_snapshot(store)
+
+    server = flask.Flask(__name__)
+    server.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        TESTING=config.testing,
+    )
+    _install_auth(server, store, config)
+
+    jobs = diskcache.Cache(str(Path(config.cache_dir) / "jobs"))
+    app = dash.Dash(
+        __name__,
+        server=server,
+        title="Beacon",
+        update_title=None,
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=STYLESHEETS,
+        suppress_callback_exceptions=True,
+        background_callback_manager=DiskcacheManager(jobs),
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None)
+    callbacks.register(app, store)
+    app.beacon_store = store
+    return app
+
+
+def main() -> None:
+    """Run the development server on HOST:PORT."""
+    logging.basicConfig(level=logging.INFO)
+    config = from_env()
+    app = create_app(config)
+    print(f"Beacon is running on http://{config.host}:{config.port}/  (demo logins: see README.md)")
+    app.run(host=config.host, port=config.port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+// Cell renderers for dash-ag-grid. The Open button exists because double-click is unreliable on touch screens.
+var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
+
+dagcomponentfuncs.OpenButton = function (props) {
+  var ref = props.data ? props.data.crime_ref : "";
+  return React.createElement(
+    "button",
+    {
+      type: "button",
+      className: "btn btn-sm btn-primary grid-open-button",
+      "aria-label": "Open " + ref,
+      onClick: function () {
+        props.setData({ ref: ref, at: Date.now() });
+      },
+    },
+    "Open"
+  );
+};

@@ -1,0 +1,11 @@
+"""The actor behind a callback request; a request without a session never reaches data."""
+
+from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
+
+
+def current_actor():
+    """The logged-in actor, or HTTP 401."""
+    if not getattr(current_user, "is_authenticated", False):
+        raise Unauthorized("login required")
+    return current_user.actor

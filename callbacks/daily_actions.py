@@ -1,0 +1,123 @@
+"""Daily Actions callbacks: scope, badges, bell, forward look, grid, record panel and task completion."""
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.auth import current_actor
+from components.badges import bell_class, bell_contents, notification_badge
+from components.grid import STATE_WORDS
+from components.notes import method_note
+from components.record import record_body
+from data_access.records import get_record
+from data_access.tasks import complete_task
+from data_access.worklist import bell_view, scope_choices, worklist_view
+from layouts.daily_actions import FORWARD_METHOD, WORKLIST_METHOD
+from scoring.categories import CATEGORY_BY_ID
+
+DONE_MESSAGES = {"done": "Recorded. The badge and bell are updated.",
+                 "already_done": "That task was already recorded as done; nothing was written twice."}
+
+
+def _forward_tiles(forward: list) -> list:
+    return [html.Div([html.Div(str(f["due"]), className="forward-count"),
+                      html.Div(f"due in {f['horizon']} days", className="forward-label"),
+                      html.Div(f"+ {f['overdue']} overdue", className="forward-overdue")],
+                     className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
+
+
+def _grid_rows(rows: list) -> list:
+    for r in rows:
+        r["state_label"] = STATE_WORDS.get(r["state"], r["state"])
+    return rows
+
+
+def register(app, store) -> None:
+    @app.callback(Output("da-scope", "options"), Output("da-scope", "value"), Input("da-scope", "id"))
+    def scope_options(_):
+        choices = scope_choices(store, current_actor())
+        return choices, (choices[0]["value"] if choices else None)
+
+    @app.callback(
+        Output("da-badges", "children"), Output("da-badges-note", "children"),
+        Output("da-forward", "children"), Output("da-forward-note", "children"),
+        Output("da-grid", "rowData"), Output("da-grid-note", "children"), Output("da-summary", "children"),
+        Output("bell", "children"), Output("bell", "className"),
+        Output("da-record-body", "children"), Output("da-message", "children"),
+        Input("da-scope", "value"), Input("da-record-ref", "data"),
+        Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"),
+        Input("bell-refresh", "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def render(scope_value, record_ref, _clicks, _tick):
+        actor = current_actor()
+        trig = ctx.triggered_id
+        message = no_update
+        if isinstance(trig, dict) and trig.get("type") == "task-action":
+            if not ctx.triggered[0]["value"]:
+                raise PreventUpdate  # a button was rendered, not pressed
+            result = complete_task(store, actor, trig["task"], trig["action"])
+            message = dbc.Alert(DONE_MESSAGES[result["status"]], color="success", duration=6000,
+                                className="py-2", id="da-alert")
+        record = no_update
+        if record_ref and (trig in ("da-record-ref",) or isinstance(trig, dict)):
+            record = record_body(get_record(store, actor, record_ref), store.today())
+        if trig == "da-record-ref":
+            return (no_update,) * 9 + (record, message)
+        view = worklist_view(store, actor, scope_value)
+        bell = bell_view(store, actor)
+        as_of = view["data_as_of"]
+        shown, total = view["shown_rows"], view["total_rows"]
+        grid_note = WORKLIST_METHOD if shown == total else \
+            f"Showing the {shown:,} most urgent of {total:,} investigations; choose a narrower scope. " \
+            + WORKLIST_METHOD
+        return (
+            [notification_badge(c) for c in view["badges"]],
+            method_note(WORKLIST_METHOD, as_of),
+            _forward_tiles(view["forward"]),
+            method_note(FORWARD_METHOD, as_of),
+            _grid_rows(view["rows"]),
+            method_note(grid_note, as_of),
+            html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
+            bell_contents(bell), bell_class(bell),
+            record, message,
+        )
+
+    @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"),
+                  Input("da-grid", "cellDoubleClicked"), Input("da-grid", "cellRendererData"),
+                  prevent_initial_call=True)
+    def open_record(double_clicked, renderer_data):
+        current_actor()
+        prop = ctx.triggered[0]["prop_id"]
+        event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
+        ref = (event or {}).get("rowId")
+        if not isinstance(ref, str) or not ref:
+            raise PreventUpdate
+        return ref, True
+
+    @app.callback(Output("da-grid", "filterModel"), Output("da-filter-label", "children"),
+                  Input({"type": "badge", "kind": ALL}, "n_clicks"), Input("da-clear-filter", "n_clicks"),
+                  prevent_initial_call=True)
+    def filter_by_badge(_badges, _clear):
+        current_actor()
+        trig = ctx.triggered_id
+        if isinstance(trig, dict) and ctx.triggered[0]["value"]:
+            cat = CATEGORY_BY_ID.get(trig.get("kind"))
+            if cat is None:
+                raise PreventUpdate
+            model = {"flags": {"filterType": "text", "type": "contains", "filter": cat.label}}
+            return model, f"Showing investigations with: {cat.label}"
+        if trig == "da-clear-filter":
+            return {}, ""
+        raise PreventUpdate
+
+    @app.callback(Output("da-grid", "exportDataAsCsv"), Input("da-export", "n_clicks"), prevent_initial_call=True)
+    def export_csv(n):
+        current_actor()
+        return bool(n)
+
+    @app.callback(Output("main-tabs", "active_tab"), Input("bell", "n_clicks"), prevent_initial_call=True)
+    def bell_opens_worklist(n):
+        current_actor()
+        if not n:
+            raise PreventUpdate
+        return "daily-actions"

@@ -1,0 +1,1 @@
+"""Reusable presentation pieces; none of them reads data."""

@@ -1,0 +1,49 @@
+"""Phone-style notification badges and the navbar bell: an icon, a number and a word, never colour alone."""
+
+from dash import html
+
+STATE_WORDS = {"red": "overdue", "amber": "due soon", "neutral": "open", "clear": "clear", "grey": "clear"}
+
+
+def notification_badge(cat: dict) -> html.Button:
+    """One category tile with its count bubble; clicking it filters the worklist to that category."""
+    state = cat["state"]
+    if state == "red":
+        status = f"{cat['overdue']} overdue"
+    elif state == "amber":
+        status = f"{cat['due_soon']} due soon"
+    elif state == "neutral":
+        status = f"{cat['total']} open"
+    else:
+        status = "all clear"
+    return html.Button(
+        [
+            html.Span([html.I(className=f"bi {cat['icon']}", **{"aria-hidden": "true"}),
+                       html.Span(str(cat["total"]), className=f"count-bubble bubble-{state}",
+                                 id={"type": "badge-count", "kind": cat["id"]})],
+                      className="badge-icon"),
+            html.Span(cat["label"], className="badge-label"),
+            html.Span(status, className=f"badge-status status-{state}"),
+        ],
+        className=f"notification-badge state-{state}",
+        id={"type": "badge", "kind": cat["id"]},
+        title=cat.get("description", ""),
+        **{"aria-label": f"{cat['label']}: {cat['total']} open, {cat['overdue']} overdue, "
+                         f"{cat['due_soon']} due soon"},
+        n_clicks=0,
+    )
+
+
+def bell_contents(bell: dict) -> list:
+    """Children of the navbar bell button."""
+    state = bell.get("state", "grey")
+    icon = "bi-bell-fill" if state != "grey" else "bi-bell"
+    return [
+        html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
+        html.Span(str(bell.get("total", 0)), className=f"bell-count bubble-{state}", id="bell-count"),
+        html.Span(bell.get("label", ""), className="visually-hidden"),
+    ]
+
+
+def bell_class(bell: dict) -> str:
+    return f"btn bell-button bell-{bell.get('state', 'grey')}"

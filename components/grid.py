@@ -1,0 +1,66 @@
+"""AG Grid factory for the investigations worklist."""
+
+import dash_ag_grid as dag
+
+STATE_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming", "info": "For information"}
+
+COLUMNS = [
+    {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 86, "pinned": "left",
+     "sortable": False, "filter": False, "suppressHeaderMenuButton": True},
+    {"headerName": "Crime ref", "field": "crime_ref", "minWidth": 150, "filter": "agTextColumnFilter"},
+    {"headerName": "Status", "field": "state_label", "minWidth": 120, "filter": "agTextColumnFilter",
+     "cellClassRules": {"cell-overdue": "params.data.state == 'overdue'",
+                        "cell-due-soon": "params.data.state == 'due_soon'"}},
+    {"headerName": "Next deadline", "field": "next_due", "minWidth": 130, "sort": None},
+    {"headerName": "Next task", "field": "next_kind", "minWidth": 160},
+    {"headerName": "Overdue", "field": "n_overdue", "type": "numericColumn", "width": 110,
+     "filter": "agNumberColumnFilter"},
+    {"headerName": "Due soon", "field": "n_due_soon", "type": "numericColumn", "width": 110,
+     "filter": "agNumberColumnFilter"},
+    {"headerName": "Flags", "field": "flags", "minWidth": 220, "wrapText": True, "autoHeight": True},
+    {"headerName": "Offence", "field": "offence", "minWidth": 170},
+    {"headerName": "Officer in charge", "field": "oic", "minWidth": 170},
+    {"headerName": "Team", "field": "team", "minWidth": 150},
+    {"headerName": "Rule", "field": "next_rule", "minWidth": 110},
+]
+
+
+def worklist_grid(grid_id: str) -> dag.AgGrid:
+    """The worklist grid: one row per investigation, keyed by crime reference."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=COLUMNS,
+        rowData=[],
+        getRowId="params.data.crime_ref",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
+        dashGridOptions={
+            "rowHeight": 48,
+            "headerHeight": 44,
+            "animateRows": False,
+            "pagination": True,
+            "paginationPageSize": 50,
+            "paginationPageSizeSelector": [25, 50, 100, 500],
+            "overlayNoRowsTemplate": "Nothing owed in this scope.",
+            "enableCellTextSelection": True,
+            "suppressCellFocus": False,
+        },
+        csvExportParams={"fileName": "beacon-worklist.csv",
+                         "columnKeys": [c["field"] for c in COLUMNS if c["field"] != "open"]},
+        columnSize="autoSize",
+        className="worklist-grid",
+        style={"height": "560px", "width": "100%"},
+    )
+
+
+def audit_grid(grid_id: str) -> dag.AgGrid:
+    """Read-only grid of audit rows."""
+    cols = ["at", "username", "action", "object_type", "object_id", "scope", "detail"]
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=[{"field": c, "headerName": c.replace("_", " ").capitalize()} for c in cols],
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 50, "rowHeight": 40},
+        columnSize="autoSize",
+        style={"height": "600px", "width": "100%"},
+    )

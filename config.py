@@ -1,0 +1,72 @@
+"""Runtime configuration read from the environment."""
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("BEACON_DATA_DIR", ROOT / "instance"))
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once and kept in the data folder."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created private: the key signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+@dataclass
+class Config:
+    """Settings for one app instance; every field has an environment variable."""
+
+    database_url: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8050
+    data_dir: Path = field(default_factory=_default_data_dir)
+    cache_dir: Path | None = None
+    session_minutes: int = 480
+    demo_preset: str = "demo"
+    generate_on_empty: bool = True
+    testing: bool = False
+    rules_file: str | None = None
+
+    def __post_init__(self):
+        self.data_dir = Path(self.data_dir)
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'beacon.db'}"
+        if self.cache_dir is None:
+            self.cache_dir = self.data_dir / "cache"
+        self.cache_dir = Path(self.cache_dir)
+        if not self.secret_key:
+            self.secret_key = _secret_key(self.data_dir)
+
+
+def from_env() -> Config:
+    """Build a Config from environment variables (see README, Configuration)."""
+    data_dir = _default_data_dir()
+    return Config(
+        database_url=os.environ.get("DATABASE_URL", ""),
+        secret_key=os.environ.get("SECRET_KEY", ""),
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("PORT", "8050")),
+        data_dir=data_dir,
+        cache_dir=Path(os.environ["BEACON_CACHE_DIR"]) if os.environ.get("BEACON_CACHE_DIR") else None,
+        session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "480")),
+        demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
+        generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
+        rules_file=os.environ.get("BEACON_RULES_FILE") or None,
+    )

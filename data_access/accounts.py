@@ -1,0 +1,68 @@
+"""User accounts: password checks with argon2 and loading the actor for a session."""
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from data_access.actor import Actor
+from data_access.audit import write_audit
+from data_access.schema import officer, user_account
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so a miss costs the same time as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def _actor_from_row(row) -> Actor:
+    name = f"{row['rank']} {row['forename']} {row['surname']}".strip() if row["forename"] else row["username"]
+    return Actor(user_id=row["id"], username=row["username"], role=row["role"], officer_id=row["officer_id"],
+                 scope_unit_id=row["scope_unit_id"], can_view_fsu=bool(row["can_view_fsu"]),
+                 display_name=name, rank=row["rank"] or "")
+
+
+def _select_account():
+    return select(user_account, officer.c.forename, officer.c.surname, officer.c.rank).select_from(
+        user_account.outerjoin(officer, officer.c.id == user_account.c.officer_id))
+
+
+def load_actor(store, user_id) -> Actor | None:
+    """The active account with this id, or None."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    with store.engine.connect() as conn:
+        row = conn.execute(_select_account().where(user_account.c.id == user_id)).mappings().first()
+    if row is None or not row["active"]:
+        return None
+    return _actor_from_row(row)
+
+
+def authenticate(store, username: str, password: str, remote: str | None = None) -> Actor | None:
+    """Check a username and password; audit the attempt; return the actor on success."""
+    username = (username or "").strip().lower()[:60]
+    with store.engine.begin() as conn:
+        row = conn.execute(_select_account().where(user_account.c.username == username)).mappings().first()
+        ok = False
+        try:
+            ok = _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if row is None or not row["active"]:
+            ok = False
+        actor = _actor_from_row(row) if ok else None
+        write_audit(conn, actor, "login" if ok else "login_failed", "session", username,
+                    detail={"remote": remote})
+        if ok:
+            values = {"last_login_at": datetime.now()}
+            if _hasher.check_needs_rehash(row["password_hash"]):
+                values["password_hash"] = _hasher.hash(password)
+            conn.execute(user_account.update().where(user_account.c.id == row["id"]).values(**values))
+    return actor

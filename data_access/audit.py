@@ -1,0 +1,42 @@
+"""Audit rows: who read personal data or wrote anything, when, and from which scope."""
+
+import json
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+
+from data_access.actor import Actor
+from data_access.errors import AccessDenied
+from data_access.schema import audit_log
+
+
+def write_audit(conn, actor: Actor | None, action: str, object_type: str, object_id=None,
+                scope: str | None = None, detail: dict | None = None) -> None:
+    """Insert one audit row inside the caller's transaction."""
+    conn.execute(audit_log.insert().values(
+        at=datetime.now(),
+        user_id=actor.user_id if actor else None,
+        username=actor.username if actor else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        scope=scope,
+        detail=json.dumps(detail, default=str) if detail else None,
+    ))
+
+
+def record_event(store, actor: Actor | None, action: str, object_type: str, object_id=None,
+                 scope: str | None = None, detail: dict | None = None) -> None:
+    """Write one audit row in its own transaction (logins, logouts)."""
+    with store.engine.begin() as conn:
+        write_audit(conn, actor, action, object_type, object_id, scope, detail)
+
+
+def recent_audit(store, actor: Actor, limit: int = 200) -> pd.DataFrame:
+    """The newest audit rows; administrators only."""
+    if actor.role != "administrator":
+        raise AccessDenied("only administrators may read the audit log")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])

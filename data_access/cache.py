@@ -1,0 +1,36 @@
+"""diskcache-backed memoisation keyed by data version and scope."""
+
+import hashlib
+from pathlib import Path
+
+import diskcache
+
+
+class ResultCache:
+    """Memoise expensive reads; keys always include the data version and the scope key."""
+
+    def __init__(self, directory: Path | str, ttl_seconds: int = 3600):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._cache = diskcache.Cache(str(self.directory), size_limit=512 * 1024 * 1024)
+        self.ttl = ttl_seconds
+
+    @staticmethod
+    def make_key(name: str, version: str, scope_key: str, *extra) -> str:
+        raw = "|".join([name, version, scope_key, *map(str, extra)])
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def get_or_compute(self, name: str, version: str, scope_key: str, compute, *extra):
+        """Return the cached value for this (name, version, scope, extra), computing it once."""
+        key = self.make_key(name, version, scope_key, *extra)
+        value = self._cache.get(key, default=None)
+        if value is None:
+            value = compute()
+            self._cache.set(key, value, expire=self.ttl)
+        return value
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    def close(self) -> None:
+        self._cache.close()

@@ -1,0 +1,64 @@
+"""Engine creation and schema setup for SQLite (WAL) and PostgreSQL."""
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import Engine
+
+from data_access.schema import meta, metadata
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    # WAL lets readers proceed while a writer commits; the busy timeout stops "database is locked".
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for url, with WAL and a busy timeout on SQLite."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that does not exist yet."""
+    metadata.create_all(engine)
+
+
+def drop_schema(engine: Engine) -> None:
+    """Drop every table (used by the generator's --reset and by tests)."""
+    metadata.drop_all(engine)
+
+
+def get_meta(engine: Engine, key: str, default: str | None = None) -> str | None:
+    """Read one value from the meta table."""
+    with engine.connect() as conn:
+        row = conn.execute(select(meta.c.value).where(meta.c.key == key)).first()
+    return row[0] if row else default
+
+
+def set_meta(conn, key: str, value: str) -> None:
+    """Upsert one value into the meta table inside the caller's transaction."""
+    updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key=key, value=value))
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the database holds no organisation yet."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM org_unit")).scalar() == 0

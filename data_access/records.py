@@ -1,0 +1,115 @@
+"""One crime record with its people, links and tasks, for the record panel (an audited read)."""
+
+from sqlalchemy import or_, select
+
+from data_access.actor import Actor
+from data_access.audit import write_audit
+from data_access.errors import AccessDenied, NotFound
+from data_access.org import load_tree
+from data_access.schema import bail, crime, crime_link, crime_person, offence, person, task
+from data_access.scope import readable_team_ids
+from scoring.categories import CATEGORY_BY_ID, COMPLETIONS
+from scoring.deadlines import explain
+
+
+def may_read_crime(store, actor: Actor, team_id: int, oic_id: int | None) -> bool:
+    """True when the crime sits in a team the actor may see, or the actor is its OIC."""
+    if actor.officer_id is not None and oic_id == actor.officer_id:
+        return True
+    return team_id in readable_team_ids(store, actor)
+
+
+def may_complete(store, actor: Actor, oic_id: int | None) -> bool:
+    """Only the officer in charge and their chain of command may complete a task."""
+    if actor.officer_id is None or oic_id is None:
+        return False
+    if actor.officer_id == oic_id:
+        return True
+    return actor.officer_id in load_tree(store).chain_of_command(oic_id)
+
+
+def get_record(store, actor: Actor, crime_ref: str) -> dict:
+    """The crime, its people, linked crimes and every task; AccessDenied outside the actor's scope."""
+    if not isinstance(crime_ref, str) or not crime_ref or len(crime_ref) > 40:
+        raise NotFound("no such crime")
+    tree = load_tree(store)
+    with store.engine.begin() as conn:
+        c = conn.execute(
+            select(crime, offence.c.name.label("offence_name"), offence.c.category,
+                   offence.c.summary_only, offence.c.harm_days)
+            .select_from(crime.outerjoin(offence, offence.c.code == crime.c.offence_code))
+            .where(crime.c.crime_ref == crime_ref)).mappings().first()
+        if c is None:
+            raise NotFound("no such crime")
+        if not may_read_crime(store, actor, c["team_id"], c["oic_id"]):
+            raise AccessDenied("crime outside the actor's scope")
+        people = conn.execute(
+            select(crime_person.c.role, crime_person.c.enhanced_rights, crime_person.c.suspect_status,
+                   crime_person.c.arrested_on, crime_person.c.relationship, person.c.forename,
+                   person.c.surname, person.c.dob)
+            .select_from(crime_person.join(person, person.c.id == crime_person.c.person_id))
+            .where(crime_person.c.crime_id == c["id"])
+            .order_by(crime_person.c.role, person.c.surname)).mappings().all()
+        links = conn.execute(
+            select(crime.c.crime_ref, crime.c.status, crime.c.team_id, crime.c.oic_id, crime_link.c.reason,
+                   offence.c.name.label("offence_name"))
+            .select_from(crime_link.join(crime, or_(
+                (crime_link.c.crime_id == c["id"]) & (crime.c.id == crime_link.c.linked_crime_id),
+                (crime_link.c.linked_crime_id == c["id"]) & (crime.c.id == crime_link.c.crime_id)))
+                .outerjoin(offence, offence.c.code == crime.c.offence_code))
+            .where(or_(crime_link.c.crime_id == c["id"], crime_link.c.linked_crime_id == c["id"]))
+        ).mappings().all()
+        tasks = conn.execute(select(task).where(task.c.crime_id == c["id"])
+                             .order_by(task.c.status.desc(), task.c.due_date)).mappings().all()
+        bails = conn.execute(select(bail).where(bail.c.crime_id == c["id"])).mappings().all()
+        write_audit(conn, actor, "read", "crime_record", crime_ref,
+                    detail={"people": len(people), "tasks": len(tasks)})
+    can_complete = may_complete(store, actor, c["oic_id"])
+    settings = store.settings
+    return {
+        "crime_ref": c["crime_ref"],
+        "offence": c["offence_name"] or "Unclassified",
+        "category": c["category"],
+        "summary_only": bool(c["summary_only"]),
+        "harm_days": c["harm_days"],
+        "status": c["status"],
+        "outcome_code": c["outcome_code"],
+        "occurred_on": c["occurred_on"],
+        "reported_at": c["reported_at"],
+        "recorded_at": c["recorded_at"],
+        "domestic_abuse": bool(c["domestic_abuse"]),
+        "hate_crime": bool(c["hate_crime"]),
+        "flags": c["flags"],
+        "location": c["location"],
+        "summary": c["summary"],
+        "oic": tree.officer_names.get(c["oic_id"], "Unallocated"),
+        "team": tree.units["name"].get(c["team_id"], ""),
+        "people": [dict(p) for p in people],
+        "links": [
+            {"crime_ref": lk["crime_ref"], "reason": lk["reason"], "status": lk["status"],
+             "offence": lk["offence_name"] or "Unclassified",
+             "in_scope": may_read_crime(store, actor, lk["team_id"], lk["oic_id"])}
+            for lk in links
+        ],
+        "bail": [dict(b) for b in bails],
+        "tasks": [
+            {
+                "id": t["id"], "kind": t["kind"],
+                "label": CATEGORY_BY_ID[t["kind"]].label if t["kind"] in CATEGORY_BY_ID else t["kind"],
+                "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
+                "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],
+                "completed_at": t["completed_at"], "completion": t["completion"],
+                "actions": COMPLETIONS.get(t["kind"], []) if t["status"] == "open" and can_complete else [],
+            }
+            for t in tasks
+        ],
+        "can_complete": can_complete,
+    }
+
+
+def _explain(rule_id: str, detail: str, settings) -> str:
+    try:
+        return explain(rule_id, settings)
+    except KeyError:
+        # CDI and detection-mismatch explanations travel in the task's detail text.
+        return detail

@@ -1,0 +1,59 @@
+"""The Store: one engine, one cache and the rule settings, shared by every data_access call."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from data_access.cache import ResultCache
+from data_access.db import create_schema, make_engine, set_meta
+from data_access.schema import meta
+from scoring.settings import RuleSettings, load_settings
+
+
+@dataclass
+class Store:
+    """Database engine, result cache and rule settings for one deployment."""
+
+    engine: Engine
+    cache: ResultCache
+    settings: RuleSettings = field(default_factory=load_settings)
+    # Fixed 'today' for tests and benchmarks; None means the real date.
+    fixed_today: date | None = None
+
+    def today(self) -> date:
+        return self.fixed_today or date.today()
+
+    def data_version(self) -> str:
+        """Current data version; every write bumps it so cached reads are never stale."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).first()
+        return row[0] if row else "0"
+
+    def data_as_of(self) -> str | None:
+        """When the data last changed (ISO timestamp)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(meta.c.value).where(meta.c.key == "data_as_of")).first()
+        return row[0] if row else None
+
+
+def bump_version(conn) -> str:
+    """Increment the data version inside the caller's transaction and stamp data_as_of."""
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).first()
+    version = str(int(row[0]) + 1 if row else 1)
+    set_meta(conn, "data_version", version)
+    set_meta(conn, "data_as_of", datetime.now().isoformat(timespec="seconds"))
+    return version
+
+
+def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,
+               fixed_today: date | None = None) -> Store:
+    """Connect to the database, create missing tables, and open the cache."""
+    engine = make_engine(database_url)
+    create_schema(engine)
+    overrides = json.loads(Path(rules_file).read_text()) if rules_file else None
+    return Store(engine=engine, cache=ResultCache(cache_dir), settings=load_settings(overrides),
+                 fixed_today=fixed_today)

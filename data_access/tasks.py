@@ -1,0 +1,112 @@
+"""Completing a task: one transaction with an audit row, idempotent, OIC and chain of command only."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from data_access.actor import Actor
+from data_access.audit import write_audit
+from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.records import may_complete
+from data_access.schema import bail, crime, task
+from data_access.store import bump_version
+from scoring.bail import bail_end, next_authority, next_stage
+from scoring.categories import COMPLETIONS
+from scoring.deadlines import next_due
+
+FOLLOW_ON_RULES = {
+    "supervisor_review": "REV-PERIODIC",
+    "oel_update": "OEL-14",
+    "victim_contact": "VC-UPDATE",
+    "rui": "RUI-REVIEW",
+}
+FOLLOW_ON_DETAIL = {
+    "supervisor_review": "Next periodic supervisor review.",
+    "oel_update": "Next investigation log (OEL) update.",
+    "victim_contact": "Next agreed update to the victim.",
+    "rui": "Next review of the released-under-investigation suspect.",
+}
+STAGE_RULES = {"initial": "BAIL-INITIAL", "first_extension": "BAIL-EXT1", "second_extension": "BAIL-EXT2",
+               "complex": "BAIL-COMPLEX"}
+
+
+def _parse_task_id(task_id) -> int:
+    if isinstance(task_id, bool) or not isinstance(task_id, (int, str)):
+        raise BadRequest("task id must be an integer")
+    try:
+        value = int(task_id)
+    except ValueError as exc:
+        raise BadRequest("task id must be an integer") from exc
+    if value <= 0:
+        raise BadRequest("task id must be positive")
+    return value
+
+
+def complete_task(store, actor: Actor, task_id, action: str) -> dict:
+    """Mark a task done; a second completion of the same task records nothing and says so."""
+    task_id = _parse_task_id(task_id)
+    now = datetime.now()
+    today = store.today()
+    settings = store.settings
+    with store.engine.begin() as conn:
+        t = conn.execute(select(task, crime.c.crime_ref)
+                         .select_from(task.join(crime, crime.c.id == task.c.crime_id))
+                         .where(task.c.id == task_id)).mappings().first()
+        if t is None:
+            raise NotFound("no such task")
+        if not may_complete(store, actor, t["oic_id"]):
+            raise AccessDenied("only the officer in charge and their chain of command may complete this task")
+        allowed = {a for a, _ in COMPLETIONS.get(t["kind"], [])}
+        if action not in allowed:
+            raise BadRequest(f"action {action!r} does not apply to a {t['kind']} task")
+        # The status guard makes a double tap record once: the second update matches no row.
+        updated = conn.execute(
+            task.update().where((task.c.id == task_id) & (task.c.status == "open"))
+            .values(status="done", completed_at=now, completed_by=actor.officer_id, completion=action)
+        ).rowcount
+        if not updated:
+            return {"status": "already_done", "task_id": task_id, "crime_ref": t["crime_ref"]}
+        follow_on = _follow_on(conn, t, action, today, settings, now)
+        write_audit(conn, actor, "write", "task", task_id,
+                    detail={"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"],
+                            "follow_on": follow_on})
+        bump_version(conn)
+    return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
+
+
+def _new_task(conn, t, kind, rule_id, due, detail, now, basis, bail_id=None) -> int:
+    res = conn.execute(task.insert().values(
+        crime_id=t["crime_id"], team_id=t["team_id"], oic_id=t["oic_id"], kind=kind, rule_id=rule_id,
+        basis_date=basis, due_date=due, detail=detail, status="open", created_at=now, bail_id=bail_id))
+    return int(res.inserted_primary_key[0])
+
+
+def _follow_on(conn, t, action, today, settings, now) -> int | None:
+    """Create whatever the completion makes due next, by the scoring rules."""
+    kind = t["kind"]
+    if kind in FOLLOW_ON_RULES:
+        due = next_due(kind, today, settings)
+        if due is not None:
+            return _new_task(conn, t, kind, FOLLOW_ON_RULES[kind], due, FOLLOW_ON_DETAIL[kind], now, today)
+        return None
+    if kind == "bail" and t["bail_id"] is not None:
+        b = conn.execute(select(bail).where(bail.c.id == t["bail_id"])).mappings().first()
+        if b is None:
+            return None
+        if action == "bail_ended":
+            conn.execute(bail.update().where(bail.c.id == b["id"]).values(status="ended", updated_at=now))
+            return None
+        stage = next_stage(b["stage"], b["arrested_on"], settings)
+        ends = bail_end(b["bail_start"], stage, b["arrested_on"], settings) if stage else None
+        conn.execute(bail.update().where(bail.c.id == b["id"])
+                     .values(stage=stage or "court", ends_on=ends, updated_at=now))
+        if ends is None:
+            return None
+        detail = (f"Bail ends {ends:%d %b %Y} ({(stage or '').replace('_', ' ')}). "
+                  f"Next extension needs {next_authority(stage, b['arrested_on'], settings)}.")
+        rule = STAGE_RULES.get(stage, "BAIL-OLD") if b["arrested_on"] >= settings.pace_2022_commencement \
+            else "BAIL-OLD"
+        return _new_task(conn, t, "bail", rule, ends, detail, now, b["bail_start"], bail_id=b["id"])
+    return None
+
+

@@ -1,0 +1,101 @@
+"""Daily Actions reads: the open tasks in an actor's scope, scored into badges, bell and grid rows."""
+
+import pandas as pd
+from sqlalchemy import and_, select
+
+from data_access.actor import Actor
+from data_access.org import load_tree
+from data_access.schema import crime, offence, task
+from data_access.scope import Scope, allowed_scopes, resolve_scope
+from scoring import worklist as wl
+
+TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date", "detail",
+                "oic_id", "team_id", "offence", "occurred_on", "status"]
+
+
+def _scope_filter(tree, scope: Scope):
+    """SQL condition restricting tasks to the scope; None when the scope is empty."""
+    if scope.empty:
+        return None
+    if scope.level == "mine":
+        return task.c.oic_id == scope.oic_id
+    if scope.level == "force" and len(scope.team_ids) == len(tree.teams()):
+        return task.c.team_id.isnot(None)
+    return task.c.team_id.in_(sorted(int(t) for t in scope.team_ids))
+
+
+def open_tasks(store, scope: Scope) -> pd.DataFrame:
+    """Open tasks in scope joined to their crime; an empty scope gives no rows."""
+    tree = load_tree(store)
+    cond = _scope_filter(tree, scope)
+    if cond is None:
+        return pd.DataFrame(columns=TASK_COLUMNS)
+    stmt = (
+        select(task.c.id.label("task_id"), task.c.crime_id, crime.c.crime_ref, task.c.kind, task.c.rule_id,
+               task.c.due_date, task.c.detail, task.c.oic_id, task.c.team_id,
+               offence.c.name.label("offence"), crime.c.occurred_on, crime.c.status)
+        .select_from(task.join(crime, crime.c.id == task.c.crime_id)
+                     .outerjoin(offence, offence.c.code == crime.c.offence_code))
+        .where(and_(task.c.status == "open", cond))
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    df = pd.DataFrame(rows, columns=TASK_COLUMNS)
+    df["due_date"] = pd.to_datetime(df["due_date"])
+    return df
+
+
+def _crime_frame(tasks: pd.DataFrame, tree) -> pd.DataFrame:
+    crimes = tasks.drop_duplicates("crime_id")[["crime_id", "crime_ref", "offence", "oic_id", "team_id",
+                                                "status", "occurred_on"]].copy()
+    crimes["oic_name"] = crimes["oic_id"].map(tree.officer_names).fillna("Unallocated")
+    team_names = tree.units["name"].to_dict()
+    crimes["team_name"] = crimes["team_id"].map(team_names).fillna("")
+    crimes["offence"] = crimes["offence"].fillna("Unclassified")
+    crimes["occurred_on"] = crimes["occurred_on"].astype(str)
+    return crimes
+
+
+def _summarise(store, scope: Scope) -> dict:
+    settings = store.settings
+    today = store.today()
+    tree = load_tree(store)
+    tasks = open_tasks(store, scope)
+    classified = wl.classify(tasks, today, settings)
+    counts = wl.badge_counts(classified)
+    rows = wl.worklist_rows(classified, _crime_frame(tasks, tree), settings)
+    total_rows = len(rows)
+    limit = settings.worklist_row_limit
+    return {
+        "badges": counts,
+        "bell": wl.bell(counts),
+        "forward": wl.forward_look(classified, today, settings),
+        "rows": rows.head(limit).to_dict("records"),
+        "total_rows": total_rows,
+        "shown_rows": min(total_rows, limit),
+        "today": today.isoformat(),
+    }
+
+
+def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
+    """Badges, bell, forward look and grid rows for the scope the actor asked for."""
+    scope = resolve_scope(store, actor, requested_scope)
+    version = store.data_version()
+    summary = store.cache.get_or_compute(
+        "worklist", version, scope.key, lambda: _summarise(store, scope), store.today(),
+        store.settings)
+    return summary | {"scope_value": scope.value, "scope_label": scope.label,
+                      "data_as_of": store.data_as_of()}
+
+
+def bell_view(store, actor: Actor) -> dict:
+    """The navbar bell: what is owed in the actor's own default scope."""
+    options = allowed_scopes(store, actor)
+    if not options:
+        return {"total": 0, "overdue": 0, "due_soon": 0, "state": "grey", "label": "Nothing owed"}
+    return worklist_view(store, actor, options[0].value)["bell"]
+
+
+def scope_choices(store, actor: Actor) -> list[dict]:
+    """Dropdown options for the scope selector, default first."""
+    return [{"value": s.value, "label": s.label} for s in allowed_scopes(store, actor)]

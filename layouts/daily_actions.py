@@ -1,0 +1,54 @@
+"""Daily Actions tab: scope selector, badges, forward look, worklist grid and record panel."""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.grid import worklist_grid
+
+WORKLIST_METHOD = (
+    "Open tasks on investigations in the chosen scope. Red: past its deadline; amber: due within the "
+    "due-soon horizon; grey: open with no deadline or later. Deadlines come from the rules named on each task."
+)
+FORWARD_METHOD = "Tasks falling due from today to each horizon; overdue tasks stay counted until done."
+
+
+def layout(actor) -> html.Div:
+    return html.Div([
+        dbc.Row([
+            dbc.Col([
+                html.Label("Scope", htmlFor="da-scope", className="form-label small mb-1"),
+                dcc.Dropdown(id="da-scope", clearable=False, searchable=False, className="scope-dropdown"),
+            ], xs=12, md=6, lg=5),
+            dbc.Col(html.Div(id="da-summary", className="scope-summary", role="status"), xs=12, md=6, lg=7,
+                    className="d-flex align-items-end"),
+        ], className="g-2 mt-2 mb-2"),
+        html.Div(id="da-message", role="status", **{"aria-live": "polite"}),
+        html.Section([
+            html.H2("What is owed", className="visually-hidden"),
+            html.Div(id="da-badges", className="badge-grid"),
+            html.Div(id="da-badges-note"),
+        ], className="mb-3"),
+        html.Section([
+            html.H2("Coming up", className="h6 text-uppercase text-body-secondary mb-2"),
+            html.Div(id="da-forward", className="forward-look"),
+            html.Div(id="da-forward-note"),
+        ], className="mb-3"),
+        html.Section([
+            html.Div([
+                html.H2("Investigations", className="h5 mb-0"),
+                html.Div([
+                    dbc.Button([html.I(className="bi bi-funnel me-1"), "Show all"], id="da-clear-filter",
+                               color="secondary", outline=True, className="me-2 touch-button"),
+                    dbc.Button([html.I(className="bi bi-download me-1"), "Export CSV"], id="da-export",
+                               color="secondary", outline=True, className="touch-button"),
+                ]),
+            ], className="d-flex justify-content-between align-items-center mb-2 flex-wrap gap-2"),
+            html.Div(id="da-filter-label", className="small text-body-secondary mb-1"),
+            worklist_grid("da-grid"),
+            html.Div(id="da-grid-note"),
+        ]),
+        dcc.Store(id="da-record-ref"),
+        dcc.Store(id="da-kind-filter"),
+        dbc.Offcanvas(html.Div(id="da-record-body"), id="da-record", title="Investigation", placement="end",
+                      is_open=False, scrollable=True, className="record-panel"),
+    ], className="daily-actions")

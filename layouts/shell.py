@@ -1,0 +1,49 @@
+"""The page shell: navbar with the bell, the role's tabs, and shared stores."""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from components.badges import bell_class, bell_contents
+from layouts import audit, daily_actions, demand
+from layouts.tabs import TAB_LABELS, tabs_for
+
+ROLE_LABELS = {
+    "officer": "Officer", "supervisor": "Supervisor", "inspector": "Inspector", "senior_leader": "Senior leader",
+    "analyst": "Analyst", "staff": "Police staff", "administrator": "Administrator",
+}
+BUILDERS = {"daily-actions": daily_actions.layout, "demand": demand.layout, "audit": audit.layout}
+
+
+def navbar(actor) -> dbc.Navbar:
+    return dbc.Navbar(
+        dbc.Container([
+            html.A([html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"],
+                   className="navbar-brand fw-semibold", href="/"),
+            html.Div([
+                html.Button(bell_contents({"total": 0, "state": "grey", "label": "Loading"}), id="bell",
+                            className=bell_class({"state": "grey"}), n_clicks=0,
+                            **{"aria-label": "What you owe"}),
+                html.Span([html.Span(actor.display_name, className="fw-semibold"),
+                           html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],
+                          className="user-label d-none d-md-flex"),
+                html.A([html.I(className="bi bi-box-arrow-right me-1", **{"aria-hidden": "true"}), "Sign out"],
+                       href="/logout", className="btn btn-outline-light signout", id="logout"),
+            ], className="d-flex align-items-center gap-2 ms-auto"),
+        ], fluid=True),
+        color="dark", dark=True, className="beacon-navbar",
+    )
+
+
+def build_shell(actor):
+    """The whole page for a logged-in actor (the request guard keeps anonymous users out)."""
+    if actor is None:
+        return html.Div("Please sign in.", className="p-4")
+    tab_ids = tabs_for(actor.role)
+    tabs = [dbc.Tab(BUILDERS[t](actor), label=TAB_LABELS[t], tab_id=t, id=f"tab-{t}") for t in tab_ids]
+    return html.Div([
+        navbar(actor),
+        dbc.Container([
+            dbc.Tabs(tabs, id="main-tabs", active_tab=tab_ids[0] if tab_ids else None, className="mt-2"),
+        ], fluid=True, className="pb-4"),
+        dcc.Interval(id="bell-refresh", interval=5 * 60 * 1000),
+    ])

@@ -1,0 +1,151 @@
+"""Shared fixtures: a generated demo force on real SQLite and real PostgreSQL, the app and a login helper."""
+
+import os
+import shutil
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access.db import make_engine
+from data_access.store import open_store
+
+DEMO_PASSWORD = "beacon-demo"
+TODAY = date.today()
+PG_ENV = "BEACON_TEST_PG_URL"
+
+
+def pytest_setup_options():
+    """ChromeOptions for dash[testing]: Debian's headless Chromium, no outside network."""
+    from tests.browser_options import chrome_options
+
+    return chrome_options()
+
+
+def _pg_admin_url() -> str | None:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} must be set in CI so the PostgreSQL tests run")
+        return None
+    return url
+
+
+def _pg_url_for(admin_url: str, dbname: str) -> str:
+    base = admin_url.rsplit("/", 1)[0]
+    return f"{base}/{dbname}"
+
+
+def _pg_admin_engine(admin_url: str):
+    url = admin_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory):
+    """Path of a SQLite file holding the demo force, generated once per test session."""
+    from data_access.generate import generate
+
+    path = tmp_path_factory.mktemp("seed") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    from data_access.db import create_schema
+
+    create_schema(engine)
+    generate(engine, preset="demo", seed=7, today=TODAY)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_pg():
+    """Name of a PostgreSQL template database holding the demo force (skips when no server is configured)."""
+    admin_url = _pg_admin_url()
+    if admin_url is None:
+        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} (scripts/test.sh does this) to run them")
+    from data_access.db import create_schema
+    from data_access.generate import generate
+
+    name = f"beacon_tmpl_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin_engine(admin_url)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means no server
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {exc}")
+    engine = make_engine(_pg_url_for(admin_url, name))
+    create_schema(engine)
+    generate(engine, preset="demo", seed=7, today=TODAY)
+    engine.dispose()
+    yield admin_url, name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _sqlite_store(seeded_sqlite, tmp_path):
+    path = tmp_path / "beacon.db"
+    shutil.copy(seeded_sqlite, path)
+    return open_store(f"sqlite:///{path}", tmp_path / "cache", fixed_today=TODAY)
+
+
+@pytest.fixture
+def sqlite_store(seeded_sqlite, tmp_path):
+    """A private copy of the demo force on SQLite."""
+    store = _sqlite_store(seeded_sqlite, tmp_path)
+    yield store
+    store.cache.close()
+    store.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """A private copy of the demo force, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        st = _sqlite_store(request.getfixturevalue("seeded_sqlite"), tmp_path)
+        yield st
+        st.cache.close()
+        st.engine.dispose()
+        return
+    admin_url, template = request.getfixturevalue("seeded_pg")
+    name = f"beacon_t_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin_engine(admin_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    st = open_store(_pg_url_for(admin_url, name), tmp_path / "cache", fixed_today=TODAY)
+    yield st
+    st.cache.close()
+    st.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_app(store, tmp_path):
+    """A Beacon app over store, configured for tests."""
+    from app import create_app
+    from config import Config
+
+    cfg = Config(database_url="sqlite://", secret_key="test-secret", data_dir=tmp_path,
+                 cache_dir=tmp_path / "cache", testing=True, generate_on_empty=False)
+    return create_app(cfg, store=store)
+
+
+@pytest.fixture
+def app(sqlite_store, tmp_path):
+    return make_app(sqlite_store, tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def login(client, username: str, password: str = DEMO_PASSWORD):
+    """Sign in through the real login form (CSRF token included)."""
+    client.get("/login")
+    with client.session_transaction() as sess:
+        token = sess["csrf"]
+    return client.post("/login", data={"username": username, "password": password, "csrf": token})
