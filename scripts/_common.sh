@@ -1,0 +1,116 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/setup.sh, scripts/start.sh, scripts/test.sh and .ci/run.
+# Source it; it defines functions and BEACON_ROOT and changes no shell options.
+
+BEACON_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BEACON_VENV="$BEACON_ROOT/.venv"
+BEACON_VENV_PY="$BEACON_VENV/bin/python"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say()  { printf '[beacon] %s\n' "$*"; }
+warn() { printf '[beacon] WARNING: %s\n' "$*" >&2; }
+die()  { printf '[beacon] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Run a command as root: directly when root, through sudo when it exists.
+# Otherwise print the exact command for the user and return 1.
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        say "running with sudo: $*"
+        sudo "$@"
+    else
+        warn "this step needs root and sudo is not installed; as root, run:  $*"
+        return 1
+    fi
+}
+
+_BEACON_APT_UPDATED=0
+# apt_install PKG...: apt-get update (once per run) then install, non-interactively.
+apt_install() {
+    if ! command -v apt-get >/dev/null 2>&1; then
+        warn "apt-get not found (not Debian/Ubuntu?): install these packages yourself: $*"
+        return 1
+    fi
+    if [[ $_BEACON_APT_UPDATED -eq 0 ]]; then
+        say "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q || return 1
+        _BEACON_APT_UPDATED=1
+    fi
+    say "apt-get install -y $*"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+}
+
+# ---------------------------------------------------------------- PostgreSQL server
+
+# Is something accepting TCP connections on HOST PORT?
+port_open() {
+    timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" >/dev/null 2>&1
+}
+
+pg_server_installed() {
+    compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null
+}
+
+# Print "VERSION CLUSTER" of the Debian cluster configured for PORT (empty if none).
+pg_cluster_for_port() {
+    local port=$1 found=""
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+        found=$(pg_lsclusters -h 2>/dev/null | awk -v p="$port" '$3 == p { print $1, $2; exit }')
+    fi
+    if [[ -z $found && $port == 5432 && -d /etc/postgresql ]]; then
+        local ver
+        ver=$(ls /etc/postgresql 2>/dev/null | head -1)
+        [[ -n $ver && -d /etc/postgresql/$ver/main ]] && found="$ver main"
+    fi
+    printf '%s' "$found"
+}
+
+# Start the local cluster that serves PORT; create one if the server has no cluster at all.
+pg_start_local() {
+    local port=${1:-5432} ver cluster vc
+    vc=$(pg_cluster_for_port "$port")
+    if [[ -z $vc ]]; then
+        if [[ -n $(ls /etc/postgresql 2>/dev/null) ]]; then
+            warn "PostgreSQL clusters exist but none is configured for port $port; not creating another"
+            return 1
+        fi
+        ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -1)
+        [[ -n $ver ]] || return 1
+        say "no PostgreSQL cluster yet: pg_createcluster -p $port $ver main"
+        as_root pg_createcluster -p "$port" "$ver" main || return 1
+        vc="$ver main"
+    fi
+    read -r ver cluster <<<"$vc"
+    say "starting PostgreSQL cluster $ver/$cluster (port $port)"
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1 \
+        && as_root systemctl start "postgresql@$ver-$cluster" 2>/dev/null; then
+        :
+    elif as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start; then
+        :
+    else
+        as_root service postgresql start || return 1
+    fi
+    local i
+    for i in $(seq 1 30); do
+        port_open 127.0.0.1 "$port" && return 0
+        sleep 1
+    done
+    warn "PostgreSQL was started but nothing listens on 127.0.0.1:$port after 30 s"
+    return 1
+}
+
+# Make sure a PostgreSQL server is installed and listening on 127.0.0.1:PORT.
+# Returns 1 (after printing why) when that could not be done.
+pg_ensure_local_server() {
+    local port=${1:-5432}
+    port_open 127.0.0.1 "$port" && return 0
+    if ! pg_server_installed; then
+        say "PostgreSQL is not installed: installing it"
+        apt_install postgresql || return 1
+        # On a machine with systemd the package starts the server itself.
+        local i
+        for i in 1 2 3 4 5; do port_open 127.0.0.1 "$port" && return 0; sleep 1; done
+    fi
+    pg_start_local "$port"
+}
