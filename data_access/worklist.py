@@ -64,7 +64,7 @@ def _summarise(store, scope: Scope) -> dict:
     classified = wl.classify(tasks, today, settings)
     counts = wl.badge_counts(classified)
     rows = wl.worklist_rows(classified, _crime_frame(tasks, tree), settings)
-    total_rows = len(rows)
+    total_rows = int(rows.attrs.get("total_rows", len(rows)))
     limit = settings.worklist_row_limit
     return {
         "badges": counts,

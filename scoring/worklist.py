@@ -1,0 +1,216 @@
+"""Worklist scoring: task states, category badges, the notification bell, forward look and grid rows."""
+
+# Every function is vectorised with numpy over the task table, because a force-wide view holds
+# hundreds of thousands of open tasks and these run on each page load.
+#
+# The bell counts work that is owed now: tasks overdue or due within `due_soon_days`. Error flags
+# (CDI, detection mismatch, failed to surrender) carry no deadline but are classed overdue, so they
+# are in the bell too. Upcoming tasks and undated information flags (e.g. linked crimes with no
+# review date) are not: the bell is for what needs doing this week, the badges show everything open.
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from scoring.calendar import as_date
+from scoring.categories import CATEGORIES, CATEGORY_BY_ID, CATEGORY_IDS
+from scoring.settings import RuleSettings, resolve
+
+# Order matters: it is the urgency order used for sorting (overdue first).
+STATES = ("overdue", "due_soon", "upcoming", "info")
+OVERDUE, DUE_SOON, UPCOMING, INFO = range(4)
+
+# Kinds that are errors or breaches needing action now, so no deadline still means overdue.
+ERROR_KINDS = frozenset({"cdi", "detection_mismatch", "fts"})
+
+ROW_COLUMNS = ["crime_id", "crime_ref", "offence", "oic", "team", "flags", "n_overdue",
+               "n_due_soon", "next_due", "next_kind", "next_rule", "state"]
+
+_NO_DATE = np.iinfo(np.int64).max  # sorts undated tasks after dated ones
+
+
+def _due_days(due: pd.Series) -> np.ndarray:
+    """Due dates as days since the epoch in a float array, NaN where there is no date."""
+    if not pd.api.types.is_datetime64_any_dtype(due):
+        due = pd.to_datetime(due)
+    if getattr(due.dt, "tz", None) is not None:
+        due = due.dt.tz_localize(None)
+    days = due.to_numpy(dtype="datetime64[D]")
+    out = days.astype("int64").astype(float)
+    out[np.isnat(days)] = np.nan
+    return out
+
+
+def _today_days(today: date) -> int:
+    """Today as days since the epoch."""
+    return int(np.datetime64(as_date(today), "D").astype("int64"))
+
+
+def _state_codes(kind: pd.Series, days_left: np.ndarray, settings: RuleSettings) -> np.ndarray:
+    """Urgency code per task (index into STATES)."""
+    no_date = np.isnan(days_left)
+    error = kind.isin(sorted(ERROR_KINDS)).to_numpy()
+    with np.errstate(invalid="ignore"):  # NaN comparisons are False, and handled by no_date
+        return np.select(
+            [no_date & error, no_date, days_left < 0, days_left <= settings.due_soon_days],
+            [OVERDUE, INFO, OVERDUE, DUE_SOON],
+            UPCOMING,
+        ).astype(np.int8)
+
+
+def classify(tasks: pd.DataFrame, today: date, settings: RuleSettings | None = None) -> pd.DataFrame:
+    """Copy of tasks with `state` (ordered categorical of STATES) and `days_left` (float, NaN undated)."""
+    settings = resolve(settings)
+    out = tasks.copy()
+    days_left = _due_days(out["due_date"]) - _today_days(today)
+    codes = _state_codes(out["kind"], days_left, settings)
+    out["state"] = pd.Categorical.from_codes(codes, categories=list(STATES), ordered=True)
+    out["days_left"] = days_left
+    return out
+
+
+def _codes(values: pd.Series, categories) -> np.ndarray:
+    """Integer codes of values against fixed categories (-1 when not one of them)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == list(categories):
+        return values.cat.codes.to_numpy()
+    # Hash-factorize then map the few distinct values: several times faster than pd.Categorical.
+    codes, uniques = pd.factorize(values)
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([position.get(u, -1) for u in uniques] + [-1], dtype=np.int64)
+    return lookup[codes]  # factorize gives -1 for missing, which picks the trailing -1
+
+
+def _badge_state(total: int, overdue: int, due_soon: int) -> str:
+    """Badge colour: red for overdue, amber for due soon, neutral for open work, clear for none."""
+    if overdue:
+        return "red"
+    if due_soon:
+        return "amber"
+    return "neutral" if total else "clear"
+
+
+def badge_counts(classified: pd.DataFrame) -> list[dict]:
+    """One badge per category, in CATEGORIES order, including empty ones; unknown kinds are ignored."""
+    n_cat, n_state = len(CATEGORIES), len(STATES)
+    kc = _codes(classified["kind"], CATEGORY_IDS).astype(np.int64)
+    sc = _codes(classified["state"], STATES).astype(np.int64)
+    ok = (kc >= 0) & (sc >= 0)
+    grid = np.bincount(kc[ok] * n_state + sc[ok], minlength=n_cat * n_state).reshape(n_cat, n_state)
+    badges = []
+    for cat, row in zip(CATEGORIES, grid):
+        total, overdue, due_soon = int(row.sum()), int(row[OVERDUE]), int(row[DUE_SOON])
+        badges.append({"id": cat.id, "label": cat.label, "icon": cat.icon,
+                       "description": cat.description, "total": total, "overdue": overdue,
+                       "due_soon": due_soon, "state": _badge_state(total, overdue, due_soon)})
+    return badges
+
+
+def bell(counts: list[dict]) -> dict:
+    """Notification bell from the badges: what is owed now (overdue + due soon; see module doc)."""
+    overdue = sum(b["overdue"] for b in counts)
+    due_soon = sum(b["due_soon"] for b in counts)
+    total = overdue + due_soon
+    if overdue:
+        state = "red"
+    elif due_soon:
+        state = "amber"
+    else:
+        state = "grey"
+    label = f"{total} owed, {overdue} overdue" if total else "Nothing owed"
+    return {"total": total, "overdue": overdue, "due_soon": due_soon, "state": state, "label": label}
+
+
+def forward_look(classified: pd.DataFrame, today: date,
+                 settings: RuleSettings | None = None) -> list[dict]:
+    """Per horizon: tasks falling due from today to today+h, and all overdue (never hidden)."""
+    settings = resolve(settings)
+    days_left = _due_days(classified["due_date"]) - _today_days(today)
+    overdue = int((_state_codes(classified["kind"], days_left, settings) == OVERDUE).sum())
+    with np.errstate(invalid="ignore"):
+        return [{"horizon": int(h), "due": int(((days_left >= 0) & (days_left <= h)).sum()),
+                 "overdue": overdue} for h in settings.forward_horizons]
+
+
+def _flag_labels(masks: np.ndarray, labels: list[str]) -> np.ndarray:
+    """Comma text of category labels for each bitmask (few distinct masks, so map via unique)."""
+    uniq, inverse = np.unique(masks, return_inverse=True)
+    texts = np.array([", ".join(lab for bit, lab in enumerate(labels) if int(m) >> bit & 1)
+                      for m in uniq], dtype=object)
+    return texts[inverse.ravel()]
+
+
+def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame,
+                  settings: RuleSettings | None = None) -> pd.DataFrame:
+    """One grid row per crime with open tasks, most urgent first, capped at worklist_row_limit."""
+    # The count before the cap goes in result.attrs["total_rows"], so the page can say "5,000 of N".
+    settings = resolve(settings)
+    if classified.empty:
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
+        out.attrs["total_rows"] = 0
+        return out
+
+    # Kinds outside CATEGORIES still get a code, so nothing is silently dropped from the grid.
+    extra = sorted(set(classified["kind"].astype(str).unique()) - set(CATEGORY_IDS))
+    kind_ids = list(CATEGORY_IDS) + extra
+    kind_labels = [CATEGORY_BY_ID[k].label if k in CATEGORY_BY_ID else k for k in kind_ids]
+    kc = _codes(classified["kind"].astype(str), kind_ids).astype(np.int64)
+    sc = _codes(classified["state"], STATES).astype(np.int64)
+    due = _due_days(classified["due_date"])
+    due_key = np.full(len(due), _NO_DATE, dtype=np.int64)
+    dated = ~np.isnan(due)
+    due_key[dated] = due[dated].astype(np.int64)
+    ccode, crime_ids = pd.factorize(classified["crime_id"], sort=False)
+    n = len(crime_ids)
+
+    n_overdue = np.bincount(ccode, weights=(sc == OVERDUE), minlength=n).astype(np.int64)
+    n_due_soon = np.bincount(ccode, weights=(sc == DUE_SOON), minlength=n).astype(np.int64)
+
+    # The crime's "next" task: most urgent state, then earliest date, then category order.
+    order = np.lexsort((kc, due_key, sc, ccode))
+    sorted_c = ccode[order]
+    starts = np.flatnonzero(np.r_[True, sorted_c[1:] != sorted_c[:-1]])
+    first = order[starts]  # one task per crime, in crime-code order
+    next_state = sc[first]
+    next_key = due_key[first]
+
+    # Rank crimes (overdue first, then by next due date, then reference) and keep only the top
+    # rows before building any text, which is the slow part.
+    refs = classified["crime_ref"].to_numpy()[first] if "crime_ref" in classified else np.asarray(crime_ids)
+    ref_rank = pd.factorize(pd.Series(refs).astype(str), sort=True)[0]  # lexsort needs numbers
+    sel = np.lexsort((ref_rank, next_key, next_state))[: settings.worklist_row_limit]
+
+    # Flags: OR of one bit per kind over each crime's tasks (tasks are already grouped by crime).
+    masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), kc[order]), starts)
+
+    keys = next_key[sel]
+    next_due = np.where(keys == _NO_DATE, "",
+                        np.where(keys == _NO_DATE, 0, keys).astype("datetime64[D]").astype(str))
+    ids = np.asarray(crime_ids)[sel]
+    info = crimes.drop_duplicates("crime_id").set_index("crime_id").reindex(ids)
+
+    def col(name: str, fallback=None) -> np.ndarray:
+        """A crimes column aligned to the rows, with blanks for missing crimes or values."""
+        values = info[name] if name in info else pd.Series(np.nan, index=info.index, dtype=object)
+        if fallback is not None:
+            values = values.where(values.notna(), pd.Series(fallback, index=info.index))
+        return values.fillna("").astype(str).to_numpy(dtype=object)
+
+    rows = pd.DataFrame({
+        "crime_id": ids,
+        "crime_ref": col("crime_ref", refs[sel]),
+        "offence": col("offence"),
+        "oic": col("oic_name"),
+        "team": col("team_name"),
+        "flags": _flag_labels(masks[sel], kind_labels),
+        "n_overdue": n_overdue[sel],
+        "n_due_soon": n_due_soon[sel],
+        "next_due": next_due.astype(object),
+        "next_kind": np.asarray(kind_labels, dtype=object)[kc[first][sel]],
+        "next_rule": classified["rule_id"].to_numpy()[first][sel],
+        "state": np.asarray(STATES, dtype=object)[next_state[sel]],
+    })
+    rows.attrs["total_rows"] = n
+    return rows
