@@ -11,6 +11,7 @@ import flask
 from dash import DiskcacheManager
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
+from werkzeug.exceptions import HTTPException
 
 import callbacks
 from config import Config, from_env
@@ -73,7 +74,7 @@ def _safe_next(target: str | None) -> str:
 
 def _wants_json() -> bool:
     req = flask.request
-    return req.path.startswith("/_dash") or req.method != "GET" or req.is_json
+    return req.path.startswith("/_") or req.method != "GET" or req.is_json
 
 
 def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
@@ -145,6 +146,16 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     @server.errorhandler(BadRequest)
     def _bad(exc):
         return flask.jsonify({"error": str(exc)}), 400
+
+    @server.errorhandler(Exception)
+    def _unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return exc
+        if flask.request.path == "/_dash-update-component" and isinstance(exc, (KeyError, TypeError, ValueError)):
+            log.warning("malformed callback request: %r", exc)
+            return flask.jsonify({"error": "malformed callback request"}), 400
+        log.exception("unhandled error on %s", flask.request.path)
+        return flask.jsonify({"error": "internal error"}), 500
 
     @server.after_request
     def _headers(resp):

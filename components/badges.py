@@ -8,18 +8,22 @@ STATE_WORDS = {"red": "overdue", "amber": "due soon", "neutral": "open", "clear"
 def notification_badge(cat: dict) -> html.Button:
     """One category tile with its count bubble; clicking it filters the worklist to that category."""
     state = cat["state"]
-    if state == "red":
-        status = f"{cat['overdue']} overdue"
-    elif state == "amber":
-        status = f"{cat['due_soon']} due soon"
-    elif state == "neutral":
-        status = f"{cat['total']} open"
-    else:
-        status = "all clear"
+    parts = []
+    if cat["overdue"]:
+        parts.append(f"{cat['overdue']} overdue")
+    if cat["due_soon"]:
+        parts.append(f"{cat['due_soon']} due soon")
+    if cat.get("info"):
+        parts.append(f"{cat['info']} to action")
+    if not parts:
+        parts.append("all clear")
+    if cat.get("upcoming"):
+        parts.append(f"{cat['upcoming']} later")
+    status = " · ".join(parts)
     return html.Button(
         [
             html.Span([html.I(className=f"bi {cat['icon']}", **{"aria-hidden": "true"}),
-                       html.Span(str(cat["total"]), className=f"count-bubble bubble-{state}",
+                       html.Span(str(cat.get("owed", cat["total"])), className=f"count-bubble bubble-{state}",
                                  id={"type": "badge-count", "kind": cat["id"]})],
                       className="badge-icon"),
             html.Span(cat["label"], className="badge-label"),
@@ -28,8 +32,7 @@ def notification_badge(cat: dict) -> html.Button:
         className=f"notification-badge state-{state}",
         id={"type": "badge", "kind": cat["id"]},
         title=cat.get("description", ""),
-        **{"aria-label": f"{cat['label']}: {cat['total']} open, {cat['overdue']} overdue, "
-                         f"{cat['due_soon']} due soon"},
+        **{"aria-label": f"{cat['label']}: {status}"},
         n_clicks=0,
     )
 

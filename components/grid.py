@@ -43,6 +43,8 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
             "overlayNoRowsTemplate": "Nothing owed in this scope.",
             "enableCellTextSelection": True,
             "suppressCellFocus": False,
+            # Every column rendered, so autosize and a tablet's sideways scroll both see them all.
+            "suppressColumnVirtualisation": True,
         },
         csvExportParams={"fileName": "beacon-worklist.csv",
                          "columnKeys": [c["field"] for c in COLUMNS if c["field"] != "open"]},

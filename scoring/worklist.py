@@ -102,9 +102,13 @@ def badge_counts(classified: pd.DataFrame) -> list[dict]:
     badges = []
     for cat, row in zip(CATEGORIES, grid):
         total, overdue, due_soon = int(row.sum()), int(row[OVERDUE]), int(row[DUE_SOON])
+        upcoming, info = int(row[UPCOMING]), int(row[INFO])
+        # The bubble counts what needs attention now: dated work later than the horizon waits.
         badges.append({"id": cat.id, "label": cat.label, "icon": cat.icon,
                        "description": cat.description, "total": total, "overdue": overdue,
-                       "due_soon": due_soon, "state": _badge_state(total, overdue, due_soon)})
+                       "due_soon": due_soon, "upcoming": upcoming, "info": info,
+                       "owed": overdue + due_soon + info,
+                       "state": _badge_state(total, overdue, due_soon)})
     return badges
 
 

@@ -1,0 +1,93 @@
+"""Real headless Chromium: sign in, open a record by double-click, complete a task, watch the bell drop."""
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import DEMO_PASSWORD
+from tests.helpers import actor_for, crime_of
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(dash_duo, app, username):
+    dash_duo.start_server(app, navigate=False)
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/login")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
+    dash_duo.find_element("#login-button").click()
+    dash_duo.server_url = base
+    dash_duo.wait_for_element(".worklist-grid .ag-row", timeout=20)
+
+
+def _bell(dash_duo) -> int:
+    return int(dash_duo.find_element("#bell-count").text)
+
+
+def _show(dash_duo, element):
+    """Scroll the page so the element is in the middle of the viewport."""
+    dash_duo.driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
+
+
+def _click(dash_duo, element):
+    """Scroll an element into view, then tap it."""
+    _show(dash_duo, element)
+    element.click()
+
+
+def _wait(dash_duo, condition, timeout=15):
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+
+
+def test_officer_double_clicks_completes_and_bell_drops(dash_duo, app):
+    _sign_in(dash_duo, app, "officer")
+    _wait(dash_duo, lambda: _bell(dash_duo) > 0)
+    before = _bell(dash_duo)
+    assert "bell-red" in dash_duo.find_element("#bell").get_attribute("class")
+    cell = dash_duo.find_element(".worklist-grid .ag-center-cols-container .ag-row[row-index='0'] .ag-cell")
+    _show(dash_duo, cell)
+    ActionChains(dash_duo.driver).double_click(cell).perform()
+    dash_duo.wait_for_element("#record-ref", timeout=15)
+    button = dash_duo.wait_for_element(".task-overdue .task-button, .task-due_soon .task-button", timeout=15)
+    _click(dash_duo, button)
+    _wait(dash_duo, lambda: _bell(dash_duo) == before - 1)
+    dash_duo.wait_for_text_to_equal("#da-alert", "Recorded. The badge and bell are updated.", timeout=15)
+
+
+def test_sergeant_sees_team_and_opens_with_touch_button(dash_duo, app):
+    _sign_in(dash_duo, app, "sergeant")
+    summary = dash_duo.find_element("#da-summary").text
+    assert "My team" in summary
+    _wait(dash_duo, lambda: len({e.text for e in dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, ".ag-cell[col-id='oic']")}) > 1)
+    _click(dash_duo, dash_duo.find_element(".ag-row[row-index='0'] .grid-open-button"))
+    dash_duo.wait_for_element("#record-ref", timeout=15)
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".task-button")
+
+
+def test_officer_of_another_team_cannot_see_the_record(dash_duo, app):
+    store = app.beacon_store
+    ref = crime_of(store, actor_for(store, "officer").officer_id)
+    _sign_in(dash_duo, app, "officer2")
+    refs = {e.text for e in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".ag-cell[col-id='crime_ref']")}
+    assert ref not in refs
+    # A forged request from inside the signed-in browser is refused by the server.
+    status = dash_duo.driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        fetch('/_dash-update-component', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify(arguments[0])}).then(r => done(r.status));
+        """,
+        _record_request(app, ref),
+    )
+    assert status == 403
+
+
+def _record_request(app, ref):
+    from tests.dash_requests import payload
+
+    return payload(app, "da-record-body.children", {"da-record-ref.data": ref}, ["da-record-ref.data"])

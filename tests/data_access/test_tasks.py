@@ -1,0 +1,110 @@
+"""Completing tasks: transaction, audit, idempotency, chain of command, follow-on deadlines."""
+
+import pytest
+from sqlalchemy import func, select
+
+from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.records import get_record
+from data_access.schema import audit_log, task
+from data_access.tasks import complete_task
+from data_access.worklist import worklist_view
+from tests.helpers import actor_for, crime_of, open_task_of, task_status
+
+
+def _audit_count(store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+
+
+def test_officer_completes_own_review_once(store):
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "supervisor_review")
+    before = worklist_view(store, officer, None)
+    audits = _audit_count(store)
+    result = complete_task(store, officer, t["id"], "review_done")
+    assert result["status"] == "done"
+    assert task_status(store, t["id"]) == "done"
+    assert _audit_count(store) == audits + 1
+    # A double tap records once.
+    assert complete_task(store, officer, t["id"], "review_done")["status"] == "already_done"
+    assert _audit_count(store) == audits + 1
+    after = worklist_view(store, officer, None)
+    b_before = next(b for b in before["badges"] if b["id"] == "supervisor_review")
+    b_after = next(b for b in after["badges"] if b["id"] == "supervisor_review")
+    # The completed review is replaced by the next periodic one, which is not yet due.
+    assert b_after["overdue"] + b_after["due_soon"] <= b_before["overdue"] + b_before["due_soon"]
+    with store.engine.connect() as conn:
+        follow = conn.execute(select(task).where(task.c.id == result["follow_on"])).mappings().one()
+    assert follow["rule_id"] == "REV-PERIODIC" and follow["status"] == "open"
+
+
+def test_sergeant_in_chain_of_command_may_complete(store):
+    officer = actor_for(store, "officer")
+    sergeant = actor_for(store, "sergeant")
+    t = open_task_of(store, officer.officer_id, "victim_contact")
+    assert complete_task(store, sergeant, t["id"], "victim_contacted")["status"] == "done"
+
+
+def test_peer_may_not_complete_and_nothing_is_written(store):
+    officer = actor_for(store, "officer")
+    peer = actor_for(store, "officer2")
+    t = open_task_of(store, officer.officer_id)
+    audits = _audit_count(store)
+    with pytest.raises(AccessDenied):
+        complete_task(store, peer, t["id"], "review_done")
+    assert task_status(store, t["id"]) == "open"
+    assert _audit_count(store) == audits
+
+
+@pytest.mark.parametrize("username", ["analyst", "admin", "staff"])
+def test_roles_outside_the_chain_may_not_complete(store, username):
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id)
+    with pytest.raises(AccessDenied):
+        complete_task(store, actor_for(store, username), t["id"], "review_done")
+
+
+@pytest.mark.parametrize("bad_id", [0, -1, "abc", None, 1.5, True, [1], 10**12])
+def test_bad_task_ids(store, bad_id):
+    officer = actor_for(store, "officer")
+    with pytest.raises((BadRequest, NotFound)):
+        complete_task(store, officer, bad_id, "review_done")
+
+
+def test_wrong_action_for_kind(store):
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "supervisor_review")
+    with pytest.raises(BadRequest):
+        complete_task(store, officer, t["id"], "bail_extended")
+    assert task_status(store, t["id"]) == "open"
+
+
+def test_bail_extension_moves_to_next_stage(store):
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "bail")
+    result = complete_task(store, officer, t["id"], "bail_extended")
+    assert result["status"] == "done"
+    if result["follow_on"]:
+        with store.engine.connect() as conn:
+            follow = conn.execute(select(task).where(task.c.id == result["follow_on"])).mappings().one()
+        assert follow["kind"] == "bail" and follow["due_date"] > t["due_date"]
+        assert "needs" in follow["detail"]
+
+
+def test_record_read_is_scoped_and_audited(store):
+    officer = actor_for(store, "officer")
+    peer = actor_for(store, "officer2")
+    ref = crime_of(store, officer.officer_id)
+    audits = _audit_count(store)
+    record = get_record(store, officer, ref)
+    assert record["crime_ref"] == ref and record["can_complete"]
+    assert _audit_count(store) == audits + 1
+    with pytest.raises(AccessDenied):
+        get_record(store, peer, ref)
+    with pytest.raises(NotFound):
+        get_record(store, officer, "NO/SUCH/REF")
+    sergeant_view = get_record(store, actor_for(store, "sergeant"), ref)
+    assert sergeant_view["can_complete"]
+    admin_view = get_record(store, actor_for(store, "admin"), ref)
+    assert not admin_view["can_complete"]
+    assert all(not t["actions"] for t in admin_view["tasks"])

@@ -1,0 +1,91 @@
+"""Login, logout, session expiry and the guard on every route and callback."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from data_access.schema import audit_log
+from tests.conftest import login
+from tests.dash_requests import payload
+
+
+def test_login_page_is_public_and_dashboard_is_not(client):
+    assert client.get("/login").status_code == 200
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
+
+
+def test_bad_password_is_refused_and_audited(client, app):
+    resp = login(client, "officer", "wrong")
+    assert resp.status_code == 401
+    assert b"not recognised" in resp.data
+    assert client.get("/").status_code == 302
+    with app.beacon_store.engine.connect() as conn:
+        actions = [r.action for r in conn.execute(select(audit_log.c.action))]
+    assert "login_failed" in actions
+
+
+def test_login_without_csrf_token_fails(client):
+    client.get("/login")
+    resp = client.post("/login", data={"username": "officer", "password": "beacon-demo", "csrf": "forged"})
+    assert resp.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_login_and_logout(client):
+    resp = login(client, "officer")
+    assert resp.status_code == 302
+    assert client.get("/").status_code == 200
+    client.get("/logout")
+    assert client.get("/").status_code == 302
+
+
+def test_open_redirect_is_refused(client):
+    client.get("/login")
+    with client.session_transaction() as sess:
+        token = sess["csrf"]
+    resp = client.post("/login", data={"username": "officer", "password": "beacon-demo", "csrf": token,
+                                       "next": "//evil.example/"})
+    assert resp.headers["Location"] == "/"
+
+
+def test_session_expires(app, client):
+    login(client, "officer")
+    assert client.get("/").status_code == 200
+    # The signed session cookie carries its age; past the lifetime the server ignores it.
+    app.server.permanent_session_lifetime = timedelta(seconds=-1)
+    assert client.get("/").status_code == 302
+
+
+def test_every_route_needs_login(app, client):
+    public = {"/login", "/vendor/<path:filename>", "/static/<path:filename>"}
+    for rule in app.server.url_map.iter_rules():
+        if rule.rule in public:
+            continue
+        path = rule.rule.replace("<path:path>", "x").replace("<path:filename>", "x").replace("<string:", "<")
+        path = path.split("<")[0] or "/"
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        for method in methods:
+            resp = client.open(path, method=method)
+            assert resp.status_code in (302, 401, 403), (rule.rule, method, resp.status_code)
+            if resp.status_code == 302:
+                assert resp.headers["Location"].startswith("/login")
+
+
+def test_every_callback_needs_login(app, client):
+    assert len(app.callback_map) >= 8
+    for key in app.callback_map:
+        body = payload(app, key, {}, [])
+        resp = client.post("/_dash-update-component", json=body)
+        assert resp.status_code == 401, (key, resp.status_code)
+        assert b"rowData" not in resp.data and b"crime_ref" not in resp.data
+
+
+def test_dash_internal_routes_need_login(client):
+    for path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash"):
+        assert client.get(path).status_code == 401, path
+
+
+def test_vendor_assets_are_served_without_login(client):
+    assert client.get("/vendor/css/bootstrap.min.css").status_code == 200
+    assert client.get("/vendor/../app.py").status_code == 404
