@@ -5,8 +5,9 @@ import dash_ag_grid as dag
 STATE_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming", "info": "For information"}
 
 COLUMNS = [
-    {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 86, "pinned": "left",
-     "sortable": False, "filter": False, "suppressHeaderMenuButton": True},
+    {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 92, "minWidth": 92, "maxWidth": 92,
+     "pinned": "left", "sortable": False, "filter": False, "resizable": False, "suppressHeaderMenuButton": True,
+     "suppressAutoSize": True},
     {"headerName": "Crime ref", "field": "crime_ref", "minWidth": 150, "filter": "agTextColumnFilter"},
     {"headerName": "Status", "field": "state_label", "minWidth": 120, "filter": "agTextColumnFilter",
      "cellClassRules": {"cell-overdue": "params.data.state == 'overdue'",
@@ -17,7 +18,7 @@ COLUMNS = [
      "filter": "agNumberColumnFilter"},
     {"headerName": "Due soon", "field": "n_due_soon", "type": "numericColumn", "width": 110,
      "filter": "agNumberColumnFilter"},
-    {"headerName": "Flags", "field": "flags", "minWidth": 220, "wrapText": True, "autoHeight": True},
+    {"headerName": "Flags", "field": "flags", "minWidth": 220, "tooltipField": "flags"},
     {"headerName": "Offence", "field": "offence", "minWidth": 170},
     {"headerName": "Officer in charge", "field": "oic", "minWidth": 170},
     {"headerName": "Team", "field": "team", "minWidth": 150},
@@ -34,7 +35,7 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
         getRowId="params.data.crime_ref",
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
         dashGridOptions={
-            "rowHeight": 48,
+            "rowHeight": 52,
             "headerHeight": 44,
             "animateRows": False,
             "pagination": True,

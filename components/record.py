@@ -67,7 +67,9 @@ def record_body(record: dict, today: date) -> list:
                                           "hate crime" if record["hate_crime"] else "", record["flags"]])) or "none"),
     ]
     people = sorted(record["people"], key=lambda p: (ROLE_ORDER.get(p["role"], 9), p["surname"]))
-    open_tasks = [t for t in record["tasks"] if t["status"] == "open"]
+    urgency = {"overdue": 0, "due_soon": 1, "upcoming": 2, "info": 3}
+    open_tasks = sorted((t for t in record["tasks"] if t["status"] == "open"),
+                        key=lambda t: (urgency[_due_text(t, today)[1]], t["due_date"] or date.max))
     done_tasks = [t for t in record["tasks"] if t["status"] != "open"]
     notice = None if record["can_complete"] else dbc.Alert(
         "You can read this record. Only the officer in charge and their chain of command can complete its tasks.",
@@ -75,12 +77,13 @@ def record_body(record: dict, today: date) -> list:
     return [
         html.H2(record["crime_ref"], className="h4 mb-1", id="record-ref"),
         html.Div(record["summary"] or "", className="text-body-secondary mb-2"),
-        html.Dl([item for k, v in facts for item in (html.Dt(k), html.Dd(_fmt(v)))], className="record-facts"),
         html.H3("Tasks", className="h5 mt-3"),
         notice,
         html.Ul([_task_item(t, today) for t in open_tasks] or [html.Li("Nothing outstanding.",
                                                                         className="list-group-item")],
                 className="list-group mb-3", id="record-open-tasks"),
+        html.H3("Record", className="h5"),
+        html.Dl([item for k, v in facts for item in (html.Dt(k), html.Dd(_fmt(v)))], className="record-facts mb-3"),
         html.H3("People", className="h5"),
         html.Ul([html.Li([html.Strong(f"{p['forename']} {p['surname']}"), f" — {p['role']}",
                           " (enhanced rights)" if p["enhanced_rights"] else "",
