@@ -99,12 +99,20 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
                 "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
                 "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],
                 "completed_at": t["completed_at"], "completion": t["completion"],
-                "actions": COMPLETIONS.get(t["kind"], []) if t["status"] == "open" and can_complete else [],
+                "actions": _actions(t, store.today()) if t["status"] == "open" and can_complete else [],
             }
             for t in tasks
         ],
         "can_complete": can_complete,
     }
+
+
+def _actions(t, today) -> list:
+    """Completion buttons for an open task; lapsed bail cannot be extended, only recorded as ended."""
+    actions = COMPLETIONS.get(t["kind"], [])
+    if t["kind"] == "bail" and t["due_date"] is not None and t["due_date"] < today:
+        actions = [a for a in actions if a[0] != "bail_extended"]
+    return actions
 
 
 def _explain(rule_id: str, detail: str, settings) -> str:

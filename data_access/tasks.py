@@ -59,6 +59,8 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
         allowed = {a for a, _ in COMPLETIONS.get(t["kind"], [])}
         if action not in allowed:
             raise BadRequest(f"action {action!r} does not apply to a {t['kind']} task")
+        if action == "bail_extended" and t["due_date"] is not None and t["due_date"] < today:
+            raise BadRequest(f"bail lapsed on {t['due_date']:%d %b %Y} and cannot be extended; record it as ended")
         # The status guard makes a double tap record once: the second update matches no row.
         updated = conn.execute(
             task.update().where((task.c.id == task_id) & (task.c.status == "open"))

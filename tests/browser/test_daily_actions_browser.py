@@ -52,7 +52,10 @@ def test_officer_double_clicks_completes_and_bell_drops(dash_duo, app):
     _show(dash_duo, cell)
     ActionChains(dash_duo.driver).double_click(cell).perform()
     dash_duo.wait_for_element("#record-ref", timeout=15)
-    button = dash_duo.wait_for_element(".task-overdue .task-button, .task-due_soon .task-button", timeout=15)
+    dash_duo.wait_for_element(".task-overdue .task-button", timeout=15)
+    # The first action of an overdue task whose completion leaves nothing overdue behind it.
+    button = next(b for b in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".task-overdue .task-button")
+                  if "bail_extended" not in (b.get_attribute("id") or ""))
     _click(dash_duo, button)
     _wait(dash_duo, lambda: _bell(dash_duo) == before - 1)
     dash_duo.wait_for_text_to_equal("#da-alert", "Recorded. The badge and bell are updated.", timeout=15)

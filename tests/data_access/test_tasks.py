@@ -79,9 +79,28 @@ def test_wrong_action_for_kind(store):
     assert task_status(store, t["id"]) == "open"
 
 
-def test_bail_extension_moves_to_next_stage(store):
+def test_lapsed_bail_cannot_be_extended(store):
+    from sqlalchemy import update
+
     officer = actor_for(store, "officer")
     t = open_task_of(store, officer.officer_id, "bail")
+    with store.engine.begin() as conn:
+        conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=store.today().replace(year=2020)))
+    with pytest.raises(BadRequest):
+        complete_task(store, officer, t["id"], "bail_extended")
+    assert task_status(store, t["id"]) == "open"
+    assert complete_task(store, officer, t["id"], "bail_ended")["status"] == "done"
+
+
+def test_bail_extension_moves_to_next_stage(store):
+    from sqlalchemy import update
+
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "bail")
+    if t["due_date"] < store.today():
+        with store.engine.begin() as conn:
+            conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=store.today()))
+        t["due_date"] = store.today()
     result = complete_task(store, officer, t["id"], "bail_extended")
     assert result["status"] == "done"
     if result["follow_on"]:
