@@ -39,6 +39,9 @@ def _parse_task_id(task_id) -> int:
         raise BadRequest("task id must be an integer") from exc
     if value <= 0:
         raise BadRequest("task id must be positive")
+    if value > 2**31 - 1:
+        # Beyond a 32-bit key no task can exist, and PostgreSQL would reject the parameter.
+        raise NotFound("no such task")
     return value
 
 
