@@ -120,7 +120,7 @@ def _compute(store, scope: Scope) -> dict:
     weekly["week_start"] = weekly["snapshot_on"] - pd.to_timedelta(weekly["snapshot_on"].dt.weekday, unit="D")
     weekly = weekly.groupby(["team_id", "week_start"], as_index=False)["new_crimes"].sum() \
         .rename(columns={"team_id": "unit_id"})
-    jumps = dm.demand_jumps(weekly, store.settings)
+    jumps = dm.demand_jumps(weekly, store.settings, today=today)
     jumps["unit_name"] = jumps["unit_id"].map(names)
     return {"level": level, "capacity": capacity, "trend": trend, "jumps": jumps,
             "today": today.isoformat()}
