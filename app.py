@@ -2,8 +2,10 @@
 
 import logging
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
 import diskcache
@@ -15,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 import callbacks
 from config import Config, from_env
-from data_access.accounts import authenticate, load_actor
+from data_access.accounts import authenticate, load_actor, too_many_failures
 from data_access.audit import record_event
 from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
@@ -31,6 +33,9 @@ VENDOR_DIR = Path(__import__("flask_bootstrap").__file__).parent / "static" / "b
 STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css"]
 # Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
 PUBLIC_ENDPOINTS = {"login", "vendor"}
+PUBLIC_PATHS = {"/assets/beacon.css"}
+# Callback inputs that fire on a timer, not a person: they must not keep an idle session alive.
+BACKGROUND_TRIGGERS = {"bell-refresh.n_intervals"}
 
 
 class SessionUser(UserMixin):
@@ -67,9 +72,43 @@ def _login_page(message: str = "", username: str = "", csrf: str = "", next_url:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths, so the login form cannot redirect off-site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or not target.startswith("/") or "\\" in target:
+        return "/"
+    # Browsers drop tabs and newlines, so "/\t/evil" would become "//evil": refuse any control character.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def _idle_expired(config: Config) -> bool:
+    """True when the session has seen no action by a person for longer than the idle limit."""
+    sess = flask.session
+    now = time.time()
+    last = sess.get("last_active", now)
+    if now - last > config.idle_minutes * 60:
+        return True
+    req = flask.request
+    timer_only = False
+    if req.path == "/_dash-update-component" and req.is_json:
+        changed = set((req.get_json(silent=True) or {}).get("changedPropIds") or [])
+        timer_only = bool(changed) and changed <= BACKGROUND_TRIGGERS
+    if not timer_only:
+        sess["last_active"] = now
+    return False
+
+
+def _raised_in_beacon(exc: BaseException) -> bool:
+    """True when the exception came from Beacon's own code (a bug), not from Dash parsing a bad request."""
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(str(ROOT)) and "site-packages" not in filename and not filename.endswith("app.py"):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _wants_json() -> bool:
@@ -89,10 +128,16 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
 
     @server.before_request
     def _require_login():
-        if flask.request.endpoint in PUBLIC_ENDPOINTS:
+        if flask.request.endpoint in PUBLIC_ENDPOINTS or flask.request.path in PUBLIC_PATHS:
             return None
         if current_user.is_authenticated:
-            return None
+            if _idle_expired(config):
+                record_event(store, current_user.actor, "logout", "session", current_user.actor.username,
+                             detail={"reason": "idle"})
+                logout_user()
+                flask.session.clear()
+            else:
+                return None
         if _wants_json():
             return flask.jsonify({"error": "login required"}), 401
         return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
@@ -109,6 +154,9 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
             sess["csrf"] = secrets.token_urlsafe(24)
             return _login_page("Your sign-in form expired. Please try again.", csrf=sess["csrf"],
                                next_url=next_url), 400
+        if too_many_failures(store, form.get("username", "")):
+            return _login_page("Too many failed attempts. Wait 15 minutes or ask an administrator.",
+                               form.get("username", ""), sess["csrf"], next_url), 429
         actor = authenticate(store, form.get("username", ""), form.get("password", ""),
                              remote=flask.request.remote_addr)
         if actor is None:
@@ -116,6 +164,7 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
                                sess["csrf"], next_url), 401
         sess.clear()
         sess.permanent = True
+        sess["last_active"] = time.time()
         login_user(SessionUser(actor))
         return flask.redirect(next_url)
 
@@ -151,7 +200,8 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     def _unexpected(exc):
         if isinstance(exc, HTTPException):
             return exc
-        if flask.request.path == "/_dash-update-component" and isinstance(exc, (KeyError, TypeError, ValueError)):
+        if flask.request.path == "/_dash-update-component" and isinstance(exc, (KeyError, TypeError, ValueError)) \
+                and not _raised_in_beacon(exc):
             log.warning("malformed callback request: %r", exc)
             return flask.jsonify({"error": "malformed callback request"}), 400
         log.exception("unhandled error on %s", flask.request.path)
@@ -188,6 +238,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         SECRET_KEY=config.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
         TESTING=config.testing,

@@ -38,7 +38,9 @@ class Config:
     port: int = 8050
     data_dir: Path = field(default_factory=_default_data_dir)
     cache_dir: Path | None = None
-    session_minutes: int = 480
+    session_minutes: int = 720
+    idle_minutes: int = 60
+    secure_cookies: bool = False
     demo_preset: str = "demo"
     generate_on_empty: bool = True
     testing: bool = False
@@ -65,7 +67,9 @@ def from_env() -> Config:
         port=int(os.environ.get("PORT", "8050")),
         data_dir=data_dir,
         cache_dir=Path(os.environ["BEACON_CACHE_DIR"]) if os.environ.get("BEACON_CACHE_DIR") else None,
-        session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "480")),
+        session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "720")),
+        idle_minutes=int(os.environ.get("BEACON_IDLE_MINUTES", "60")),
+        secure_cookies=os.environ.get("BEACON_SECURE_COOKIES", "0") == "1",
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,

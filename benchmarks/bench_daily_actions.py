@@ -16,11 +16,19 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from data_access.accounts import load_actor
-from data_access.db import create_schema, drop_schema, make_engine
+from app import create_app
+from config import Config
+from data_access.db import create_schema, drop_schema, is_empty, make_engine
 from data_access.generate import generate
 from data_access.schema import task, user_account
 from data_access.store import open_store
+from data_access.tasks import complete_task
+from data_access.worklist import scope_choices, worklist_view
+from scoring.categories import COMPLETIONS
+from tests.conftest import login
+from tests.dash_requests import payload
+from tests.helpers import actor_for as actor_by_username
+from tests.helpers import open_task_of
 
 
 def _ms(seconds: float) -> str:
@@ -32,22 +40,27 @@ def _pick_accounts(store) -> dict:
     with store.engine.connect() as conn:
         busiest = conn.execute(select(task.c.oic_id, func.count().label("n")).where(task.c.status == "open")
                                .group_by(task.c.oic_id).order_by(func.count().desc()).limit(1)).first()
-        officer_user = conn.execute(select(user_account.c.id).where(user_account.c.officer_id == busiest[0])
-                                    .where(user_account.c.role == "officer")).scalar()
-        rows = conn.execute(select(user_account.c.id, user_account.c.username, user_account.c.role)).all()
-    by_name = {r.username: r.id for r in rows}
+        busiest_name = conn.execute(select(user_account.c.username).where(user_account.c.officer_id == busiest[0])
+                                    .order_by(user_account.c.username).limit(1)).scalar()
     return {
-        "officer (busiest)": officer_user or by_name["officer"],
-        "team (sergeant)": by_name["sergeant"],
-        "BCU (leader)": by_name["leader"],
-        "force (admin)": by_name["admin"],
+        "officer (busiest)": busiest_name or "officer",
+        "team (sergeant)": "sergeant",
+        "BCU (leader)": "leader",
+        "force (admin)": "admin",
     }
+
+
+def _time_completion(store, actor) -> float:
+    """Time to complete one of the actor's open tasks (transaction, audit row, follow-on task)."""
+    t = open_task_of(store, actor.officer_id)
+    action = next(a for a, _ in COMPLETIONS[t["kind"]] if a != "bail_extended")
+    t0 = time.perf_counter()
+    complete_task(store, actor, t["id"], action)
+    return time.perf_counter() - t0
 
 
 def _time_view(app, client, actor, scope_value, store) -> tuple[float, float]:
     """Server time of the Daily Actions render callback through Flask, cold then warm median."""
-    from tests.dash_requests import payload
-
     body = payload(app, "da-badges.children", {"da-scope.value": scope_value}, ["da-scope.value"])
     store.cache.clear()
     t0 = time.perf_counter()
@@ -67,52 +80,59 @@ def main() -> None:
     parser.add_argument("--preset", default="west-midlands")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--reuse", action="store_true", help="reuse a populated --database-url")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="beacon-bench-"))
     url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
     engine = make_engine(url)
-    drop_schema(engine)
     create_schema(engine)
-    t0 = time.perf_counter()
-    stats = generate(engine, preset=args.preset, seed=args.seed, today=date.today())
-    gen_s = time.perf_counter() - t0
-    engine.dispose()
     print(f"preset {args.preset}, seed {args.seed}, database {url.split(':', 1)[0]}")
-    print(f"generation: {gen_s:.1f} s")
-    for name, count in sorted((stats.get("rows") or {}).items()):
-        print(f"  {name:20s} {count:>10,}")
+    if args.reuse and not is_empty(engine):
+        print("generation: skipped, reusing the populated database")
+    else:
+        drop_schema(engine)
+        create_schema(engine)
+        t0 = time.perf_counter()
+        stats = generate(engine, preset=args.preset, seed=args.seed, today=date.today())
+        print(f"generation: {time.perf_counter() - t0:.1f} s")
+        for name, count in sorted(stats["counts"].items()):
+            print(f"  {name:20s} {count:>10,}")
+    engine.dispose()
     if url.startswith("sqlite"):
-        size = sum(p.stat().st_size for p in workdir.glob("bench.db*"))
+        db = Path(url.split("///", 1)[1])
+        size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
         print(f"database size: {size / 1e6:.1f} MB")
 
     store = open_store(url, workdir / "cache")
-    from app import create_app
-    from config import Config
-    from flask_login import login_user
-
     app = create_app(Config(database_url=url, secret_key="bench", data_dir=workdir, cache_dir=workdir / "cache",
                             generate_on_empty=False), store=store)
-    from app import SessionUser
 
-    print(f"{'scope':22s} {'tasks':>8s} {'cold':>11s} {'warm':>11s}")
-    for label, user_id in _pick_accounts(store).items():
-        actor = load_actor(store, user_id)
+    print(f"{'scope':22s} {'crimes':>8s} {'cold':>11s} {'warm':>11s}   (server time of the worklist callback)")
+    for label, username in _pick_accounts(store).items():
         client = app.server.test_client()
-        with app.server.test_request_context():
-            login_user(SessionUser(actor))
-        # Sign in through the session cookie flask-login reads.
-        with client.session_transaction() as sess:
-            sess["_user_id"] = str(actor.user_id)
-            sess["_fresh"] = True
-        from data_access.worklist import scope_choices
-
+        assert login(client, username).status_code == 302, username
+        actor = actor_by_username(store, username)
         scope_value = scope_choices(store, actor)[0]["value"]
         cold, warm = _time_view(app, client, actor, scope_value, store)
-        from data_access.worklist import worklist_view
-
         n = worklist_view(store, actor, scope_value)["total_rows"]
         print(f"{label:22s} {n:>8,} {_ms(cold)} {_ms(warm)}")
+    for label, username in (("demand: team", "sergeant"), ("demand: BCU", "leader"), ("demand: force", "admin")):
+        client = app.server.test_client()
+        login(client, username)
+        actor = actor_by_username(store, username)
+        scope_value = next(c["value"] for c in scope_choices(store, actor) if c["value"] != "mine")
+        body = payload(app, "dm-capacity.figure", {"dm-scope.value": scope_value, "main-tabs.active_tab": "demand"},
+                       ["dm-scope.value"])
+        store.cache.clear()
+        t0 = time.perf_counter()
+        assert client.post("/_dash-update-component", json=body).status_code == 200
+        cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        client.post("/_dash-update-component", json=body)
+        print(f"{label:22s} {'':>8s} {_ms(cold)} {_ms(time.perf_counter() - t0)}")
+    officer = actor_by_username(store, "officer")
+    print(f"{'complete a task':22s} {'':>8s} {_ms(_time_completion(store, officer))}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
     store.cache.close()

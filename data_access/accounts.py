@@ -1,14 +1,19 @@
 """User accounts: password checks with argon2 and loading the actor for a session."""
 
-from datetime import datetime
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from data_access.actor import Actor
+from data_access.clock import now_local
 from data_access.audit import write_audit
-from data_access.schema import officer, user_account
+from data_access.schema import audit_log, officer, user_account
+
+# Sign-in throttle: this many failures for one username within the window locks it out for the window.
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a miss costs the same time as a wrong password.
@@ -61,8 +66,19 @@ def authenticate(store, username: str, password: str, remote: str | None = None)
         write_audit(conn, actor, "login" if ok else "login_failed", "session", username,
                     detail={"remote": remote})
         if ok:
-            values = {"last_login_at": datetime.now()}
+            values = {"last_login_at": now_local()}
             if _hasher.check_needs_rehash(row["password_hash"]):
                 values["password_hash"] = _hasher.hash(password)
             conn.execute(user_account.update().where(user_account.c.id == row["id"]).values(**values))
     return actor
+
+
+def too_many_failures(store, username: str) -> bool:
+    """True when this username has failed to sign in MAX_FAILURES times within FAILURE_WINDOW."""
+    username = (username or "").strip().lower()[:60]
+    since = now_local() - FAILURE_WINDOW
+    with store.engine.connect() as conn:
+        failures = conn.execute(select(func.count()).select_from(audit_log).where(
+            (audit_log.c.action == "login_failed") & (audit_log.c.object_id == username)
+            & (audit_log.c.at >= since))).scalar_one()
+    return failures >= MAX_FAILURES

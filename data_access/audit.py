@@ -1,12 +1,12 @@
 """Audit rows: who read personal data or wrote anything, when, and from which scope."""
 
 import json
-from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import select
 
 from data_access.actor import Actor
+from data_access.clock import now_local
 from data_access.errors import AccessDenied
 from data_access.schema import audit_log
 
@@ -14,8 +14,11 @@ from data_access.schema import audit_log
 def write_audit(conn, actor: Actor | None, action: str, object_type: str, object_id=None,
                 scope: str | None = None, detail: dict | None = None) -> None:
     """Insert one audit row inside the caller's transaction."""
+    if scope is None and actor is not None:
+        # Record where the actor's access hung from at the time, for later review of the access.
+        scope = f"{actor.role}@unit:{actor.scope_unit_id}"
     conn.execute(audit_log.insert().values(
-        at=datetime.now(),
+        at=now_local(),
         user_id=actor.user_id if actor else None,
         username=actor.username if actor else None,
         action=action,

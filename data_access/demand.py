@@ -1,18 +1,23 @@
 """Demand and capacity reads, and the daily snapshot of what each team owes."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from data_access.actor import Actor
+from data_access.clock import now_local
 from data_access.db import set_meta
 from data_access.org import load_tree
 from data_access.schema import crime, leave, meta, officer, task, worklist_snapshot
 from data_access.scope import Scope, resolve_scope
 from scoring import demand as dm
+from scoring.worklist import ERROR_KINDS
 
 SNAPSHOT_KINDS = ("supervisor_review", "victim_contact")
+# Today's snapshot is rewritten after writes, but no more often than this: it scans every open task.
+SNAPSHOT_REFRESH = timedelta(minutes=10)
 TREND_DAYS = 42
 # Absences that take an officer out of investigative capacity; restricted duties still investigate.
 ABSENT_KINDS = ("annual", "sick", "maternity", "other")
@@ -21,7 +26,9 @@ ABSENT_KINDS = ("annual", "sick", "maternity", "other")
 def record_snapshot(store, day: date | None = None) -> int:
     """Write (or rewrite) one day's outstanding and overdue counts per team; returns rows written."""
     day = day or store.today()
-    overdue = func.sum(case((task.c.due_date < day, 1), else_=0))
+    # Undated errors (CDI, detection mismatch, failed to surrender) are overdue, as on the badges and bell.
+    overdue = func.sum(case((task.c.due_date < day, 1),
+                            (and_(task.c.due_date.is_(None), task.c.kind.in_(sorted(ERROR_KINDS))), 1), else_=0))
     with store.engine.begin() as conn:
         by_kind = conn.execute(select(task.c.team_id, task.c.kind, func.count(), overdue)
                                .where(task.c.status == "open")
@@ -54,8 +61,22 @@ def record_snapshot(store, day: date | None = None) -> int:
         conn.execute(worklist_snapshot.delete().where(worklist_snapshot.c.snapshot_on == day))
         if rows:
             conn.execute(worklist_snapshot.insert(), rows)
+        _complete_yesterday(conn, day)
         set_meta(conn, "snapshot_version", f"{day.isoformat()}@{_version(conn)}")
+        set_meta(conn, "snapshot_at", now_local().isoformat(timespec="seconds"))
     return len(rows)
+
+
+def _complete_yesterday(conn, day: date) -> None:
+    """Yesterday's row was taken before its day ended: fill in its final count of new crimes."""
+    start = pd.Timestamp(day - timedelta(days=1)).to_pydatetime()
+    counts = conn.execute(select(crime.c.team_id, func.count())
+                          .where(and_(crime.c.recorded_at >= start, crime.c.recorded_at < start + timedelta(days=1)))
+                          .group_by(crime.c.team_id)).all()
+    for team_id, n in counts:
+        conn.execute(worklist_snapshot.update().where(and_(
+            worklist_snapshot.c.snapshot_on == day - timedelta(days=1), worklist_snapshot.c.team_id == team_id,
+            worklist_snapshot.c.kind == "all")).values(new_crimes=n))
 
 
 def _version(conn) -> str:
@@ -74,13 +95,22 @@ def _available_by_team(conn, day: date) -> dict:
 
 
 def ensure_snapshot(store) -> None:
-    """Refresh today's snapshot when the data changed since it was taken."""
+    """Take today's snapshot if there is none, and refresh it at most every SNAPSHOT_REFRESH when data changed."""
     today = store.today()
     with store.engine.connect() as conn:
-        row = conn.execute(select(meta.c.value).where(meta.c.key == "snapshot_version")).first()
+        taken = conn.execute(select(meta.c.value).where(meta.c.key == "snapshot_version")).scalar()
+        taken_at = conn.execute(select(meta.c.value).where(meta.c.key == "snapshot_at")).scalar()
         current = f"{today.isoformat()}@{_version(conn)}"
-    if not row or row[0] != current:
+    if taken == current:
+        return
+    fresh = taken_at and now_local() - datetime.fromisoformat(taken_at) < SNAPSHOT_REFRESH
+    if taken and taken.startswith(today.isoformat()) and fresh:
+        return
+    try:
         record_snapshot(store, today)
+    except IntegrityError:
+        # Another worker wrote the same day's snapshot at the same moment; theirs is as good.
+        pass
 
 
 def _group_level(scope: Scope) -> str:

@@ -1,7 +1,7 @@
 """The organisation tree and line-management chains, loaded once per data version."""
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
@@ -25,6 +25,11 @@ class OrgTree:
     manager_of: dict
     team_of: dict
     officer_names: dict
+    # Per-version memo of derived answers (team sets, scope lists); the tree itself never changes.
+    memo: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._teams = self.units[self.units["kind"] == "team"]
 
     def unit(self, unit_id: int) -> dict | None:
         if unit_id not in self.units.index:
@@ -32,10 +37,16 @@ class OrgTree:
         return self.units.loc[unit_id].to_dict() | {"id": unit_id}
 
     def teams(self) -> pd.DataFrame:
-        return self.units[self.units["kind"] == "team"]
+        return self._teams
 
     def teams_under(self, unit_id: int) -> frozenset:
         """Every team at or below unit_id."""
+        key = ("teams_under", unit_id)
+        if key not in self.memo:
+            self.memo[key] = self._teams_under(unit_id)
+        return self.memo[key]
+
+    def _teams_under(self, unit_id: int) -> frozenset:
         u = self.unit(unit_id)
         if u is None:
             return frozenset()
@@ -48,11 +59,15 @@ class OrgTree:
 
     def strand_teams(self, strand: str, bcu_id: int | None) -> frozenset:
         """Teams of one strand, within one BCU or (bcu_id None) force-wide."""
+        key = ("strand", strand, bcu_id)
+        if key in self.memo:
+            return self.memo[key]
         teams = self.teams()
         mask = teams["strand"] == strand
         if bcu_id is not None:
             mask &= teams["bcu_id"] == bcu_id
-        return frozenset(teams.index[mask].tolist())
+        self.memo[key] = frozenset(teams.index[mask].tolist())
+        return self.memo[key]
 
     def children(self, unit_id: int, kind: str) -> pd.DataFrame:
         rows = self.units[(self.units["parent_id"] == unit_id) & (self.units["kind"] == kind)]

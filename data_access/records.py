@@ -1,28 +1,39 @@
 """One crime record with its people, links and tasks, for the record panel (an audited read)."""
 
+from datetime import date, datetime
+
 from sqlalchemy import or_, select
 
 from data_access.actor import Actor
 from data_access.audit import write_audit
-from data_access.errors import AccessDenied, NotFound
+from data_access.errors import AccessDenied, BadRequest
 from data_access.org import load_tree
 from data_access.schema import bail, crime, crime_link, crime_person, offence, person, task
-from data_access.scope import readable_team_ids
+from data_access.scope import record_team_ids
 from scoring.categories import CATEGORY_BY_ID, COMPLETIONS
 from scoring.deadlines import explain
 
 
+SUPERVISING_ROLES = ("supervisor", "inspector", "senior_leader")
+
+
 def may_read_crime(store, actor: Actor, team_id: int, oic_id: int | None) -> bool:
-    """True when the crime sits in a team the actor may see, or the actor is its OIC."""
+    """True when the crime sits in the actor's own command, or the actor is its OIC."""
     if actor.officer_id is not None and oic_id == actor.officer_id:
         return True
-    return team_id in readable_team_ids(store, actor)
+    return team_id in record_team_ids(store, actor)
 
 
-def may_complete(store, actor: Actor, oic_id: int | None) -> bool:
-    """Only the officer in charge and their chain of command may complete a task."""
-    if actor.officer_id is None or oic_id is None:
+def may_complete(store, actor: Actor, oic_id: int | None, team_id: int | None = None) -> bool:
+    """Only the officer in charge and their chain of command may complete a task.
+
+    An unallocated crime has no OIC, so its team's supervisors and their commanders act for it.
+    """
+    if actor.officer_id is None:
         return False
+    if oic_id is None:
+        return (actor.role in SUPERVISING_ROLES and team_id is not None
+                and team_id in record_team_ids(store, actor))
     if actor.officer_id == oic_id:
         return True
     return actor.officer_id in load_tree(store).chain_of_command(oic_id)
@@ -31,7 +42,7 @@ def may_complete(store, actor: Actor, oic_id: int | None) -> bool:
 def get_record(store, actor: Actor, crime_ref: str) -> dict:
     """The crime, its people, linked crimes and every task; AccessDenied outside the actor's scope."""
     if not isinstance(crime_ref, str) or not crime_ref or len(crime_ref) > 40:
-        raise NotFound("no such crime")
+        raise BadRequest("a crime reference is a short string")
     tree = load_tree(store)
     with store.engine.begin() as conn:
         c = conn.execute(
@@ -39,8 +50,9 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
                    offence.c.summary_only, offence.c.harm_days)
             .select_from(crime.outerjoin(offence, offence.c.code == crime.c.offence_code))
             .where(crime.c.crime_ref == crime_ref)).mappings().first()
+        # Unknown and out-of-scope references answer alike, so probing reveals nothing.
         if c is None:
-            raise NotFound("no such crime")
+            raise AccessDenied("crime not available to this actor")
         if not may_read_crime(store, actor, c["team_id"], c["oic_id"]):
             raise AccessDenied("crime outside the actor's scope")
         people = conn.execute(
@@ -59,12 +71,14 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
                 .outerjoin(offence, offence.c.code == crime.c.offence_code))
             .where(or_(crime_link.c.crime_id == c["id"], crime_link.c.linked_crime_id == c["id"]))
         ).mappings().all()
-        tasks = conn.execute(select(task).where(task.c.crime_id == c["id"])
-                             .order_by(task.c.status.desc(), task.c.due_date)).mappings().all()
+        tasks = conn.execute(select(task).where(task.c.crime_id == c["id"])).mappings().all()
+        # Sorted here, not in SQL: SQLite and PostgreSQL put missing dates at opposite ends.
+        tasks = sorted(tasks, key=lambda t: t["completed_at"] or datetime.max, reverse=True)
+        tasks = sorted(tasks, key=lambda t: (t["status"] != "open", t["due_date"] or date.max))
         bails = conn.execute(select(bail).where(bail.c.crime_id == c["id"])).mappings().all()
         write_audit(conn, actor, "read", "crime_record", crime_ref,
                     detail={"people": len(people), "tasks": len(tasks)})
-    can_complete = may_complete(store, actor, c["oic_id"])
+    can_complete = may_complete(store, actor, c["oic_id"], c["team_id"])
     settings = store.settings
     return {
         "crime_ref": c["crime_ref"],
@@ -99,7 +113,7 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
                 "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
                 "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],
                 "completed_at": t["completed_at"], "completion": t["completion"],
-                "actions": _actions(t, store.today()) if t["status"] == "open" and can_complete else [],
+                "actions": _actions(t, store.today(), settings) if t["status"] == "open" and can_complete else [],
             }
             for t in tasks
         ],
@@ -107,9 +121,15 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
     }
 
 
-def _actions(t, today) -> list:
-    """Completion buttons for an open task; lapsed bail cannot be extended, only recorded as ended."""
+def _actions(t, today, settings) -> list:
+    """Completion buttons for an open task that needs action now.
+
+    Work not yet due offers no button, so a second tap after completing a task cannot complete the
+    follow-on task that appears in its place. Lapsed bail cannot be extended, only recorded as ended.
+    """
     actions = COMPLETIONS.get(t["kind"], [])
+    if t["due_date"] is not None and (t["due_date"] - today).days > settings.due_soon_days:
+        return []
     if t["kind"] == "bail" and t["due_date"] is not None and t["due_date"] < today:
         actions = [a for a in actions if a[0] != "bail_extended"]
     return actions

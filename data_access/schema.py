@@ -207,8 +207,11 @@ task = Table(
     Column("completion", String(40), nullable=True),
     Column("bail_id", Integer, nullable=True),
 )
-Index("ix_task_team_status_due", task.c.team_id, task.c.status, task.c.due_date)
-Index("ix_task_oic_status_due", task.c.oic_id, task.c.status, task.c.due_date)
+# Covering indexes: a worklist read is answered from the index without visiting task rows.
+Index("ix_task_team_status_due", task.c.team_id, task.c.status, task.c.due_date, task.c.kind, task.c.rule_id,
+      task.c.crime_id, task.c.oic_id)
+Index("ix_task_oic_status_due", task.c.oic_id, task.c.status, task.c.due_date, task.c.kind, task.c.rule_id,
+      task.c.crime_id, task.c.team_id)
 Index("ix_task_crime", task.c.crime_id)
 
 # Command-and-control incidents and the resources deployed to them.
@@ -329,6 +332,7 @@ audit_log = Table(
     Column("detail", Text, nullable=True),
 )
 Index("ix_audit_at", audit_log.c.at)
+Index("ix_audit_action_object", audit_log.c.action, audit_log.c.object_id, audit_log.c.at)
 
 # Single-row key/value facts: the data version (bumped on every write), generation time, preset.
 meta = Table(

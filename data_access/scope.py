@@ -71,6 +71,16 @@ def _unit_options(tree: OrgTree, unit_id: int, include_teams: bool) -> list[Scop
 def allowed_scopes(store, actor: Actor) -> list[Scope]:
     """Every scope the actor may choose, default first; an empty list means no rows at all."""
     tree = load_tree(store)
+    key = ("scopes", actor.role, actor.scope_unit_id, actor.officer_id)
+    if key not in tree.memo:
+        unique: dict = {}
+        for opt in _allowed(tree, actor):
+            unique.setdefault(opt.value, opt)
+        tree.memo[key] = list(unique.values())
+    return list(tree.memo[key])
+
+
+def _allowed(tree: OrgTree, actor: Actor) -> list[Scope]:
     mine = [Scope("mine", "My investigations", "mine", oic_id=actor.officer_id)] if actor.officer_id else []
     unit_id = actor.scope_unit_id
     role = actor.role
@@ -95,6 +105,17 @@ def resolve_scope(store, actor: Actor, requested: str | None) -> Scope:
         if opt.value == requested:
             return opt
     raise AccessDenied(f"scope {requested!r} is not available to {actor.username}")
+
+
+def record_team_ids(store, actor: Actor) -> frozenset:
+    """Teams whose crime records (with victims' and suspects' details) the actor may open.
+
+    Narrower than the worklist scopes: an inspector may compare the whole BCU's workload, but opens
+    records only within their own command (their scope unit); officers and staff only their own.
+    """
+    if actor.role in ("officer", "staff") or actor.scope_unit_id is None:
+        return frozenset()
+    return load_tree(store).teams_under(actor.scope_unit_id)
 
 
 def readable_team_ids(store, actor: Actor) -> frozenset:

@@ -2,13 +2,14 @@
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, cast, select
 from sqlalchemy.engine import Engine
 
 from data_access.cache import ResultCache
+from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
 from data_access.schema import meta
 from scoring.settings import RuleSettings, load_settings
@@ -25,7 +26,7 @@ class Store:
     fixed_today: date | None = None
 
     def today(self) -> date:
-        return self.fixed_today or date.today()
+        return self.fixed_today or now_local().date()
 
     def data_version(self) -> str:
         """Current data version; every write bumps it so cached reads are never stale."""
@@ -42,11 +43,13 @@ class Store:
 
 def bump_version(conn) -> str:
     """Increment the data version inside the caller's transaction and stamp data_as_of."""
-    row = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).first()
-    version = str(int(row[0]) + 1 if row else 1)
-    set_meta(conn, "data_version", version)
-    set_meta(conn, "data_as_of", datetime.now().isoformat(timespec="seconds"))
-    return version
+    # One atomic UPDATE, so two concurrent writers can never both write the same next version.
+    bumped = conn.execute(meta.update().where(meta.c.key == "data_version").values(
+        value=cast(cast(meta.c.value, Integer) + 1, String(200)))).rowcount
+    if not bumped:
+        set_meta(conn, "data_version", "1")
+    set_meta(conn, "data_as_of", now_local().isoformat(timespec="seconds"))
+    return conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar_one()
 
 
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,

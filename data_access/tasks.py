@@ -1,12 +1,12 @@
 """Completing a task: one transaction with an audit row, idempotent, OIC and chain of command only."""
 
-from datetime import datetime
 
 from sqlalchemy import select
 
 from data_access.actor import Actor
+from data_access.clock import now_local
 from data_access.audit import write_audit
-from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.errors import AccessDenied, BadRequest
 from data_access.records import may_complete
 from data_access.schema import bail, crime, task
 from data_access.store import bump_version
@@ -41,14 +41,14 @@ def _parse_task_id(task_id) -> int:
         raise BadRequest("task id must be positive")
     if value > 2**31 - 1:
         # Beyond a 32-bit key no task can exist, and PostgreSQL would reject the parameter.
-        raise NotFound("no such task")
+        raise AccessDenied("task not available to this actor")
     return value
 
 
 def complete_task(store, actor: Actor, task_id, action: str) -> dict:
     """Mark a task done; a second completion of the same task records nothing and says so."""
     task_id = _parse_task_id(task_id)
-    now = datetime.now()
+    now = now_local()
     today = store.today()
     settings = store.settings
     with store.engine.begin() as conn:
@@ -56,8 +56,8 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
                          .select_from(task.join(crime, crime.c.id == task.c.crime_id))
                          .where(task.c.id == task_id)).mappings().first()
         if t is None:
-            raise NotFound("no such task")
-        if not may_complete(store, actor, t["oic_id"]):
+            raise AccessDenied("task not available to this actor")
+        if not may_complete(store, actor, t["oic_id"], t["team_id"]):
             raise AccessDenied("only the officer in charge and their chain of command may complete this task")
         allowed = {a for a, _ in COMPLETIONS.get(t["kind"], [])}
         if action not in allowed:

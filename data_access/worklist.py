@@ -1,7 +1,7 @@
 """Daily Actions reads: the open tasks in an actor's scope, scored into badges, bell and grid rows."""
 
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, select, type_coerce
 
 from data_access.actor import Actor
 from data_access.org import load_tree
@@ -9,8 +9,8 @@ from data_access.schema import crime, offence, task
 from data_access.scope import Scope, allowed_scopes, resolve_scope
 from scoring import worklist as wl
 
-TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date", "detail",
-                "oic_id", "team_id", "offence", "occurred_on", "status"]
+TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date",
+                "oic_id", "team_id", "offence_code", "occurred_on", "status"]
 
 
 def _scope_filter(tree, scope: Scope):
@@ -31,23 +31,34 @@ def open_tasks(store, scope: Scope) -> pd.DataFrame:
     if cond is None:
         return pd.DataFrame(columns=TASK_COLUMNS)
     stmt = (
+        # Dates come back raw and are parsed column-wise by pandas: per-row date objects cost more
+        # than the query itself on SQLite.
         select(task.c.id.label("task_id"), task.c.crime_id, crime.c.crime_ref, task.c.kind, task.c.rule_id,
-               task.c.due_date, task.c.detail, task.c.oic_id, task.c.team_id,
-               offence.c.name.label("offence"), crime.c.occurred_on, crime.c.status)
-        .select_from(task.join(crime, crime.c.id == task.c.crime_id)
-                     .outerjoin(offence, offence.c.code == crime.c.offence_code))
+               type_coerce(task.c.due_date, String).label("due_date"), task.c.oic_id,
+               task.c.team_id, crime.c.offence_code,
+               type_coerce(crime.c.occurred_on, String).label("occurred_on"), crime.c.status)
+        .select_from(task.join(crime, crime.c.id == task.c.crime_id))
         .where(and_(task.c.status == "open", cond))
     )
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    df = pd.DataFrame(rows, columns=TASK_COLUMNS)
+        rows = conn.execute(stmt).tuples().all()
+    # Column-wise construction avoids pandas probing every Row object.
+    columns = list(zip(*rows)) if rows else [[] for _ in TASK_COLUMNS]
+    df = pd.DataFrame(dict(zip(TASK_COLUMNS, columns)), columns=TASK_COLUMNS)
     df["due_date"] = pd.to_datetime(df["due_date"])
     return df
 
 
-def _crime_frame(tasks: pd.DataFrame, tree) -> pd.DataFrame:
-    crimes = tasks.drop_duplicates("crime_id")[["crime_id", "crime_ref", "offence", "oic_id", "team_id",
+def offence_names(store) -> dict:
+    """Offence code to name, from the (small, editable) offence table."""
+    with store.engine.connect() as conn:
+        return dict(conn.execute(select(offence.c.code, offence.c.name)).all())
+
+
+def _crime_frame(tasks: pd.DataFrame, tree, offences: dict) -> pd.DataFrame:
+    crimes = tasks.drop_duplicates("crime_id")[["crime_id", "crime_ref", "offence_code", "oic_id", "team_id",
                                                 "status", "occurred_on"]].copy()
+    crimes["offence"] = crimes["offence_code"].map(offences)
     crimes["oic_name"] = crimes["oic_id"].map(tree.officer_names).fillna("Unallocated")
     team_names = tree.units["name"].to_dict()
     crimes["team_name"] = crimes["team_id"].map(team_names).fillna("")
@@ -63,7 +74,7 @@ def _summarise(store, scope: Scope) -> dict:
     tasks = open_tasks(store, scope)
     classified = wl.classify(tasks, today, settings)
     counts = wl.badge_counts(classified)
-    rows = wl.worklist_rows(classified, _crime_frame(tasks, tree), settings)
+    rows = wl.worklist_rows(classified, _crime_frame(tasks, tree, offence_names(store)), settings)
     total_rows = int(rows.attrs.get("total_rows", len(rows)))
     limit = settings.worklist_row_limit
     return {

@@ -4,10 +4,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.grid import worklist_grid
+from scoring.categories import CATEGORIES
 
 WORKLIST_METHOD = (
-    "Open tasks on investigations in the chosen scope. Red: past its deadline; amber: due within the "
-    "due-soon horizon; grey: open with no deadline or later. Deadlines come from the rules named on each task."
+    "Open tasks on investigations in the chosen scope. Red: past its deadline, or an error to correct; amber: "
+    "due within the due-soon horizon; grey: for action with no deadline. The bell counts red and amber only. "
+    "Deadlines come from the rules named on each task."
 )
 FORWARD_METHOD = "Tasks falling due from today to each horizon; overdue tasks stay counted until done."
 
@@ -27,6 +29,9 @@ def layout(actor) -> html.Div:
             html.H2("What is owed", className="visually-hidden"),
             html.Div(id="da-badges", className="badge-grid"),
             html.Div(id="da-badges-note"),
+            html.Details([html.Summary("What each badge means"),
+                          html.Dl([item for c in CATEGORIES for item in (html.Dt(c.label), html.Dd(c.description))],
+                                  className="badge-legend")], className="small mt-1"),
         ], className="mb-3"),
         html.Section([
             html.H2("Coming up", className="h6 text-uppercase text-body-secondary mb-2"),

@@ -28,7 +28,7 @@ class RuleSettings:
     forward_horizons: tuple = _rule(
         (7, 14, 28, 90), "Horizons, in days, of the forward look of work falling due.", "policy")
     worklist_row_limit: int = _rule(
-        5000, "Most crimes shown at once in a worklist grid (most urgent first).", "policy")
+        2000, "Most crimes sent to a worklist grid at once (most urgent first); keeps a BCU view light on a tablet.", "policy")
 
     # Victims' Code
     victim_contact_days_standard: int = _rule(
@@ -217,3 +217,13 @@ DEFAULT_SETTINGS = RuleSettings()
 def resolve(settings: RuleSettings | None) -> RuleSettings:
     """Return the given settings, or the defaults when None (lets callers omit them)."""
     return DEFAULT_SETTINGS if settings is None else settings
+
+
+def markdown_table() -> str:
+    """The settings as README table rows."""
+    return "\n".join(f"| `{d['name']}` | {d['default_text']} | {d['source']} | {d['doc']} |"
+                     for d in describe_settings())
+
+
+if __name__ == "__main__":
+    print(markdown_table())

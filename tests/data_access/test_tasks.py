@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.errors import AccessDenied, BadRequest
 from data_access.records import get_record
 from data_access.schema import audit_log, task
 from data_access.tasks import complete_task
@@ -67,7 +67,8 @@ def test_roles_outside_the_chain_may_not_complete(store, username):
 @pytest.mark.parametrize("bad_id", [0, -1, "abc", None, 1.5, True, [1], 10**12])
 def test_bad_task_ids(store, bad_id):
     officer = actor_for(store, "officer")
-    with pytest.raises((BadRequest, NotFound)):
+    # Malformed ids are refused as bad requests; unknown ones exactly like another team's task.
+    with pytest.raises((BadRequest, AccessDenied)):
         complete_task(store, officer, bad_id, "review_done")
 
 
@@ -120,10 +121,44 @@ def test_record_read_is_scoped_and_audited(store):
     assert _audit_count(store) == audits + 1
     with pytest.raises(AccessDenied):
         get_record(store, peer, ref)
-    with pytest.raises(NotFound):
+    with pytest.raises(AccessDenied):
         get_record(store, officer, "NO/SUCH/REF")
+    with pytest.raises(BadRequest):
+        get_record(store, officer, {"crime_ref": ref})
     sergeant_view = get_record(store, actor_for(store, "sergeant"), ref)
     assert sergeant_view["can_complete"]
     admin_view = get_record(store, actor_for(store, "admin"), ref)
     assert not admin_view["can_complete"]
     assert all(not t["actions"] for t in admin_view["tasks"])
+
+
+def test_inspector_compares_the_bcu_but_opens_records_only_in_own_department(store):
+    from sqlalchemy import select
+
+    from data_access.org import load_tree
+    from data_access.schema import crime
+    from data_access.scope import allowed_scopes, record_team_ids
+
+    inspector = actor_for(store, "inspector")
+    assert any(s.level == "bcu" for s in allowed_scopes(store, inspector))
+    own = record_team_ids(store, inspector)
+    bcu_teams = next(s for s in allowed_scopes(store, inspector) if s.level == "bcu").team_ids
+    outside = sorted(bcu_teams - own)
+    assert outside and own
+    with store.engine.connect() as conn:
+        foreign = conn.execute(select(crime.c.crime_ref).where(crime.c.team_id == outside[0]).limit(1)).scalar_one()
+    with pytest.raises(AccessDenied):
+        get_record(store, inspector, foreign)
+    assert load_tree(store)
+
+
+def test_unallocated_crime_can_be_completed_by_its_team_supervisor(store):
+    from sqlalchemy import update
+
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "victim_contact")
+    with store.engine.begin() as conn:
+        conn.execute(update(task).where(task.c.crime_id == t["crime_id"]).values(oic_id=None))
+    with pytest.raises(AccessDenied):
+        complete_task(store, officer, t["id"], "victim_contacted")
+    assert complete_task(store, actor_for(store, "sergeant"), t["id"], "victim_contacted")["status"] == "done"

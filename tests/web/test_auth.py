@@ -89,3 +89,42 @@ def test_dash_internal_routes_need_login(client):
 def test_vendor_assets_are_served_without_login(client):
     assert client.get("/vendor/css/bootstrap.min.css").status_code == 200
     assert client.get("/vendor/../app.py").status_code == 404
+
+
+def test_control_characters_cannot_smuggle_an_off_site_redirect(client):
+    for target in ("/\t/evil.example", "/\n/evil.example", "https://evil.example/", "/\\evil.example"):
+        client.get("/login")
+        with client.session_transaction() as sess:
+            token = sess["csrf"]
+        resp = client.post("/login", data={"username": "officer", "password": "beacon-demo", "csrf": token,
+                                           "next": target})
+        assert resp.headers["Location"] == "/", target
+        client.get("/logout")
+
+
+def test_idle_session_ends_and_the_bell_timer_does_not_keep_it_alive(app, client):
+    import time
+
+    from tests.dash_requests import post
+
+    login(client, "officer")
+    with client.session_transaction() as sess:
+        sess["last_active"] = time.time() - 30 * 60
+    # A timer-driven bell refresh is served but does not count as activity.
+    resp = post(client, app, "da-badges.children", {"da-scope.value": "mine"}, ["bell-refresh.n_intervals"])
+    assert resp.status_code == 200
+    with client.session_transaction() as sess:
+        assert time.time() - sess["last_active"] > 29 * 60
+        sess["last_active"] = time.time() - 61 * 60
+    assert client.get("/").status_code == 302
+
+
+def test_repeated_failures_lock_the_username(client):
+    for _ in range(5):
+        assert login(client, "sergeant", "wrong").status_code == 401
+    assert login(client, "sergeant").status_code == 429
+    assert client.get("/").status_code == 302
+
+
+def test_login_page_styles_load_without_a_session(client):
+    assert client.get("/assets/beacon.css").status_code == 200

@@ -127,8 +127,8 @@ def test_malformed_payloads_do_not_leak(client, body):
     assert b"crime_ref" not in resp.data
 
 
-def test_unknown_record_is_404(app, client):
+def test_unknown_record_answers_like_a_forbidden_one(app, client):
     login(client, "sergeant")
     resp = post(client, app, "da-record-body.children", {"da-record-ref.data": "XX/0000000/00"},
                 ["da-record-ref.data"])
-    assert resp.status_code == 404
+    assert resp.status_code == 403
