@@ -39,7 +39,7 @@ def capacity_figure(capacity: pd.DataFrame, level: str) -> go.Figure:
         customdata=df[["open_crimes", "available_officers"]].to_numpy(),
         hovertemplate="%{y}<br>%{customdata[0]} open / %{customdata[1]} available officers<extra></extra>",
     ))
-    fig.update_xaxes(title=f"Open investigations per available officer, by {LEVEL_LABELS.get(level, level)}")
+    fig.update_xaxes(title=f"Per available officer, by {LEVEL_LABELS.get(level, level).lower()}")
     return _base(fig)
 
 

@@ -36,13 +36,12 @@ from sqlalchemy.engine import Engine
 from data_access import names as N
 from data_access import schema as S
 from data_access.db import create_schema, drop_schema, make_engine, set_meta
-from data_access.reference import (ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES,
-                                   load_reference)
+from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
 from scoring.bail import BAIL_STAGES, bail_end, bail_rule_id, bail_start_from_arrest, next_authority
 from scoring.cdi import check_crimes
-from scoring.deadlines import (first_review_due, next_due, summary_time_limit, time_limit_rule,
-                               victim_contact_due)
+from scoring.deadlines import first_review_due, next_due, summary_time_limit, time_limit_rule, victim_contact_due
 from scoring.settings import RuleSettings, load_settings
+from scoring.worklist import ERROR_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'beacon.db'}"
@@ -1727,8 +1726,9 @@ class _Gen:
         # Today's owed work per team, from the generated open tasks.
         t = self.tasks[self.tasks["status"] == "open"]
         tt = team_i[t["crime"].to_numpy()]
-        over = (t["due"].to_numpy() != NA) & (t["due"].to_numpy() < 0)
-        now_open_c = np.bincount(team_i[cr["open"].to_numpy()], minlength=nt).astype(float)
+        # Overdue as data_access counts it: past due, or an undated error to correct.
+        due = t["due"].to_numpy()
+        over = ((due != NA) & (due < 0)) | ((due == NA) & t["kind"].isin(sorted(ERROR_KINDS)).to_numpy())
         rows = []
         drift = rng.uniform(0.4, 1.6, nt)  # how much higher the overdue count was six weeks ago
         age = -days / SNAPSHOT_DAYS
@@ -1737,7 +1737,8 @@ class _Gen:
             m = np.ones(len(t), bool) if kind == "all" else (t["kind"] == kind).to_numpy()
             out_now = np.bincount(tt[m], minlength=nt).astype(float)
             over_now = np.bincount(tt[m & over], minlength=nt).astype(float)
-            ratio = open_c / np.maximum(now_open_c[:, None], 1)
+            # Scaled so yesterday's history meets today's live snapshot without a step.
+            ratio = open_c / np.maximum(open_c[:, -1:], 1)
             outstanding = out_now[:, None] * ratio * (1 + 0.25 * drift[:, None] * age[None, :])
             overdue = over_now[:, None] * (1 + drift[:, None] * age[None, :]) * np.where(
                 surge[:, None] & (days[None, :] < -SURGE_DAYS), 0.6, 1.0)
