@@ -36,11 +36,15 @@ def make_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Create every table that does not exist yet."""
+    import data_access.schema_all  # noqa: F401  (registers every capability's tables)
+
     metadata.create_all(engine)
 
 
 def drop_schema(engine: Engine) -> None:
     """Drop every table (used by the generator's --reset and by tests)."""
+    import data_access.schema_all  # noqa: F401
+
     metadata.drop_all(engine)
 
 

@@ -1976,6 +1976,11 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
             set_meta(conn, key, value)
         counts["meta"] = 5
         _fix_sequences(conn)
+    from data_access.generate_extensions import EXTENSIONS
+
+    for extend in EXTENSIONS:
+        step(0.97, getattr(extend, "__doc__", None) or "extensions")
+        counts.update(extend(engine, preset=preset, seed=seed, today=today, settings=settings))
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")

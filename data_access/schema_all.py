@@ -1,0 +1,7 @@
+"""Imports every schema module so their tables join the one shared MetaData before create_all.
+
+Capabilities that add tables define them in their own data_access/schema_<capability>.py on
+data_access.schema.metadata and add one import line here.
+"""
+
+from data_access import schema  # noqa: F401
