@@ -38,7 +38,7 @@ def build_shell(actor):
     """The whole page for a logged-in actor (the request guard keeps anonymous users out)."""
     if actor is None:
         return html.Div("Please sign in.", className="p-4")
-    tab_ids = tabs_for(actor.role)
+    tab_ids = tabs_for(actor)
     tabs = [dbc.Tab(BUILDERS[t](actor), label=TAB_LABELS[t], tab_id=t, id=f"tab-{t}") for t in tab_ids]
     return html.Div([
         navbar(actor),

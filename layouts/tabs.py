@@ -17,6 +17,12 @@ TABS_BY_ROLE = {
 }
 
 
-def tabs_for(role: str) -> tuple:
-    """Tab ids for a role; an unknown role sees none."""
-    return TABS_BY_ROLE.get(role, ())
+# Tabs granted by a named permission rather than a role: (tab id, Actor attribute that grants it).
+TABS_BY_PERMISSION: list[tuple[str, str]] = []
+
+
+def tabs_for(actor) -> tuple:
+    """Tab ids for an actor: those of their role, then those their permissions grant."""
+    tabs = list(TABS_BY_ROLE.get(actor.role, ()))
+    tabs += [tab for tab, attr in TABS_BY_PERMISSION if getattr(actor, attr, False) and tab not in tabs]
+    return tuple(tabs)
