@@ -4,4 +4,12 @@ Each entry is a callable extend(engine, preset, seed, today, settings) -> dict o
 deterministic for a given seed and today. Capabilities add one import and one list entry here.
 """
 
-EXTENSIONS: list = []
+# [productivity generator import]
+# [fsu generator import]
+# [strategic generator import]
+
+EXTENSIONS: list = [
+    # [productivity generator]
+    # [fsu generator]
+    # [strategic generator]
+]

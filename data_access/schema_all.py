@@ -5,3 +5,6 @@ data_access.schema.metadata and add one import line here.
 """
 
 from data_access import schema  # noqa: F401
+# [productivity schema]
+# [fsu schema]
+# [strategic schema]

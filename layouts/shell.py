@@ -4,14 +4,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.badges import bell_class, bell_contents
-from layouts import audit, daily_actions, demand
-from layouts.tabs import TAB_LABELS, tabs_for
+from layouts.tabs import TAB_BY_ID, tabs_for
 
 ROLE_LABELS = {
     "officer": "Officer", "supervisor": "Supervisor", "inspector": "Inspector", "senior_leader": "Senior leader",
     "analyst": "Analyst", "staff": "Police staff", "administrator": "Administrator",
 }
-BUILDERS = {"daily-actions": daily_actions.layout, "demand": demand.layout, "audit": audit.layout}
 
 
 def navbar(actor) -> dbc.Navbar:
@@ -39,7 +37,8 @@ def build_shell(actor):
     if actor is None:
         return html.Div("Please sign in.", className="p-4")
     tab_ids = tabs_for(actor)
-    tabs = [dbc.Tab(BUILDERS[t](actor), label=TAB_LABELS[t], tab_id=t, id=f"tab-{t}") for t in tab_ids]
+    tabs = [dbc.Tab(TAB_BY_ID[t].layout(actor), label=TAB_BY_ID[t].label, tab_id=t, id=f"tab-{t}")
+            for t in tab_ids]
     return html.Div([
         navbar(actor),
         dbc.Container([

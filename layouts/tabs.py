@@ -1,28 +1,37 @@
-"""Which tabs each role sees."""
+"""Which tabs exist, who sees each, and the function that builds each one's layout."""
 
-TAB_LABELS = {
-    "daily-actions": "Daily actions",
-    "demand": "Demand and capacity",
-    "audit": "Audit log",
-}
+from dataclasses import dataclass
+from typing import Callable
 
-TABS_BY_ROLE = {
-    "officer": ("daily-actions",),
-    "staff": ("daily-actions",),
-    "supervisor": ("daily-actions", "demand"),
-    "inspector": ("daily-actions", "demand"),
-    "senior_leader": ("daily-actions", "demand"),
-    "analyst": ("daily-actions", "demand"),
-    "administrator": ("daily-actions", "demand", "audit"),
-}
+from layouts import audit, daily_actions, demand
+
+ALL_ROLES = ("officer", "staff", "supervisor", "inspector", "senior_leader", "analyst", "administrator")
 
 
-# Tabs granted by a named permission rather than a role: (tab id, Actor attribute that grants it).
-TABS_BY_PERMISSION: list[tuple[str, str]] = []
+@dataclass(frozen=True)
+class TabSpec:
+    """One tab: shown to the listed roles, and to anyone holding the named Actor permission."""
+
+    id: str
+    label: str
+    roles: tuple
+    layout: Callable
+    permission: str | None = None
+
+
+TAB_SPECS: list[TabSpec] = [
+    TabSpec("daily-actions", "Daily actions", ALL_ROLES, daily_actions.layout),
+    TabSpec("demand", "Demand and capacity",
+            ("supervisor", "inspector", "senior_leader", "analyst", "administrator"), demand.layout),
+    # [productivity tab]
+    # [fsu tab]
+    # [strategic tab]
+    TabSpec("audit", "Audit log", ("administrator",), audit.layout),
+]
+TAB_BY_ID = {t.id: t for t in TAB_SPECS}
 
 
 def tabs_for(actor) -> tuple:
-    """Tab ids for an actor: those of their role, then those their permissions grant."""
-    tabs = list(TABS_BY_ROLE.get(actor.role, ()))
-    tabs += [tab for tab, attr in TABS_BY_PERMISSION if getattr(actor, attr, False) and tab not in tabs]
-    return tuple(tabs)
+    """Tab ids for an actor, in display order; an unknown role with no permission sees none."""
+    return tuple(t.id for t in TAB_SPECS
+                 if actor.role in t.roles or (t.permission and getattr(actor, t.permission, False)))
