@@ -34,6 +34,8 @@ STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icon
 # Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
 PUBLIC_ENDPOINTS = {"login", "vendor"}
 PUBLIC_PATHS = {"/assets/beacon.css"}
+# A Flask blueprint with this name serves pages anyone may read (aggregate open data only).
+PUBLIC_BLUEPRINT = "public"
 # Callback inputs that fire on a timer, not a person: they must not keep an idle session alive.
 BACKGROUND_TRIGGERS = {"bell-refresh.n_intervals"}
 
@@ -128,7 +130,9 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
 
     @server.before_request
     def _require_login():
-        if flask.request.endpoint in PUBLIC_ENDPOINTS or flask.request.path in PUBLIC_PATHS:
+        endpoint = flask.request.endpoint or ""
+        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
+                or flask.request.path in PUBLIC_PATHS:
             return None
         if current_user.is_authenticated:
             if _idle_expired(config):
@@ -244,6 +248,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         TESTING=config.testing,
     )
     _install_auth(server, store, config)
+    # [strategic public routes]
 
     jobs = diskcache.Cache(str(Path(config.cache_dir) / "jobs"))
     app = dash.Dash(
