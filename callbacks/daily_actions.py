@@ -11,7 +11,7 @@ from components.record import record_body
 from data_access.records import get_record
 from data_access.tasks import complete_task
 from data_access.worklist import bell_view, scope_choices, worklist_view
-from layouts.daily_actions import FORWARD_METHOD, WORKLIST_METHOD
+from layouts.daily_actions import FORWARD_METHOD, GRID_METHOD, WORKLIST_METHOD
 from scoring.categories import CATEGORY_BY_ID
 
 DONE_MESSAGES = {"done": "Recorded. The badge and bell are updated.",
@@ -42,7 +42,7 @@ def register(app, store) -> None:
         Output("da-forward", "children"), Output("da-forward-note", "children"),
         Output("da-grid", "rowData"), Output("da-grid-note", "children"), Output("da-summary", "children"),
         Output("bell", "children"), Output("bell", "className"),
-        Output("da-record-body", "children"), Output("da-message", "children"),
+        Output("da-record-body", "children"),
         Input("da-scope", "value"), Input("da-record-ref", "data"),
         Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"),
         Input("bell-refresh", "n_intervals"),
@@ -51,25 +51,26 @@ def register(app, store) -> None:
     def render(scope_value, record_ref, _clicks, _tick):
         actor = current_actor()
         trig = ctx.triggered_id
-        message = no_update
+        message = None
         if isinstance(trig, dict) and trig.get("type") == "task-action":
             if not ctx.triggered[0]["value"]:
                 raise PreventUpdate  # a button was rendered, not pressed
             result = complete_task(store, actor, trig["task"], trig["action"])
-            message = dbc.Alert(DONE_MESSAGES[result["status"]], color="success", duration=6000,
+            # Shown inside the record panel, where the officer's eyes are.
+            message = dbc.Alert(DONE_MESSAGES[result["status"]], color="success", duration=8000,
                                 className="py-2", id="da-alert")
         record = no_update
         if record_ref and (trig in ("da-record-ref",) or isinstance(trig, dict)):
-            record = record_body(get_record(store, actor, record_ref), store.today())
+            record = [message] + record_body(get_record(store, actor, record_ref), store.today())
         if trig == "da-record-ref":
-            return (no_update,) * 9 + (record, message)
+            return (no_update,) * 9 + (record,)
         view = worklist_view(store, actor, scope_value)
         bell = bell_view(store, actor)
         as_of = view["data_as_of"]
         shown, total = view["shown_rows"], view["total_rows"]
-        grid_note = WORKLIST_METHOD if shown == total else \
+        grid_note = GRID_METHOD if shown == total else \
             f"Showing the {shown:,} most urgent of {total:,} investigations; choose a narrower scope. " \
-            + WORKLIST_METHOD
+            + GRID_METHOD
         return (
             [notification_badge(c) for c in view["badges"]],
             method_note(WORKLIST_METHOD, as_of),
@@ -79,7 +80,7 @@ def register(app, store) -> None:
             method_note(grid_note, as_of),
             html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
             bell_contents(bell), bell_class(bell),
-            record, message,
+            record,
         )
 
     @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"),

@@ -11,6 +11,8 @@ WORKLIST_METHOD = (
     "due within the due-soon horizon; grey: for action with no deadline. The bell counts red and amber only. "
     "Deadlines come from the rules named on each task."
 )
+GRID_METHOD = ("One row per investigation with work owed, overdue first, then by next deadline; "
+               "double-click a row or tap Open to see the record.")
 FORWARD_METHOD = "Tasks falling due from today to each horizon; overdue tasks stay counted until done."
 
 
@@ -24,7 +26,6 @@ def layout(actor) -> html.Div:
             dbc.Col(html.Div(id="da-summary", className="scope-summary", role="status"), xs=12, md=6, lg=7,
                     className="d-flex align-items-end"),
         ], className="g-2 mt-2 mb-2"),
-        html.Div(id="da-message", role="status", **{"aria-live": "polite"}),
         html.Section([
             html.H2("What is owed", className="visually-hidden"),
             html.Div(id="da-badges", className="badge-grid"),
