@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 import callbacks
 from config import Config, from_env
-from data_access.accounts import authenticate, load_actor, too_many_failures
+from data_access.accounts import authenticate, end_sessions, load_actor, session_epoch, too_many_failures
 from data_access.audit import record_event
 from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
@@ -126,7 +126,9 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     @manager.user_loader
     def _load(user_id):
         actor = load_actor(store, user_id)
-        return SessionUser(actor) if actor else None
+        if actor is None or flask.session.get("epoch") != session_epoch(store, actor.user_id):
+            return None
+        return SessionUser(actor)
 
     @server.before_request
     def _require_login():
@@ -169,13 +171,14 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
         sess.clear()
         sess.permanent = True
         sess["last_active"] = time.time()
+        sess["epoch"] = session_epoch(store, actor.user_id)
         login_user(SessionUser(actor))
         return flask.redirect(next_url)
 
     @server.route("/logout", endpoint="logout")
     def _logout():
         if current_user.is_authenticated:
-            record_event(store, current_user.actor, "logout", "session", current_user.actor.username)
+            end_sessions(store, current_user.actor)
         logout_user()
         flask.session.clear()
         return flask.redirect("/login")

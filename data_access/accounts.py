@@ -82,3 +82,18 @@ def too_many_failures(store, username: str) -> bool:
             (audit_log.c.action == "login_failed") & (audit_log.c.object_id == username)
             & (audit_log.c.at >= since))).scalar_one()
     return failures >= MAX_FAILURES
+
+
+def session_epoch(store, user_id: int) -> int:
+    """The account's current session epoch; sessions stamped with an older one are void."""
+    with store.engine.connect() as conn:
+        value = conn.execute(select(user_account.c.session_epoch).where(user_account.c.id == user_id)).scalar()
+    return int(value or 0)
+
+
+def end_sessions(store, actor: Actor) -> None:
+    """Void every session of this account (sign-out), with an audit row."""
+    with store.engine.begin() as conn:
+        conn.execute(user_account.update().where(user_account.c.id == actor.user_id)
+                     .values(session_epoch=user_account.c.session_epoch + 1))
+        write_audit(conn, actor, "logout", "session", actor.username)

@@ -67,6 +67,8 @@ user_account = Table(
     Column("scope_unit_id", Integer, ForeignKey("org_unit.id"), nullable=True),
     Column("active", Boolean, nullable=False, default=True),
     Column("last_login_at", DateTime, nullable=True),
+    # Bumped on sign-out: every session cookie issued before it stops working, copies included.
+    Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # Harm table: editable offence catalogue with the Cambridge Crime Harm Index value per offence.

@@ -129,3 +129,14 @@ def test_repeated_failures_lock_the_username(client):
 
 def test_login_page_styles_load_without_a_session(client):
     assert client.get("/assets/beacon.css").status_code == 200
+
+
+def test_sign_out_voids_copies_of_the_session_cookie(app):
+    first = app.server.test_client()
+    login(first, "officer")
+    cookie = first.get_cookie("session").value
+    copy = app.server.test_client()
+    copy.set_cookie("session", cookie)
+    assert copy.get("/").status_code == 200
+    first.get("/logout")
+    assert copy.get("/").status_code == 302
