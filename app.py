@@ -24,6 +24,7 @@ from data_access.demand import ensure_snapshot
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.store import Store, open_store
 from layouts.shell import build_shell
+from layouts.public import make_public_blueprint
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("beacon")
@@ -252,6 +253,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     )
     _install_auth(server, store, config)
     # [strategic public routes]
+    server.register_blueprint(make_public_blueprint(store))
 
     jobs = diskcache.Cache(str(Path(config.cache_dir) / "jobs"))
     app = dash.Dash(

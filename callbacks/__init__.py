@@ -3,8 +3,11 @@
 from callbacks import audit, daily_actions, demand
 
 # [productivity import]
+from callbacks import productivity
 # [fsu import]
+from callbacks import fsu
 # [strategic import]
+from callbacks import strategic
 
 
 def register(app, store) -> None:
@@ -13,5 +16,8 @@ def register(app, store) -> None:
     demand.register(app, store)
     audit.register(app, store)
     # [productivity register]
+    productivity.register(app, store)
     # [fsu register]
+    fsu.register(app, store)
     # [strategic register]
+    strategic.register(app, store)

@@ -5,11 +5,17 @@ deterministic for a given seed and today. Capabilities add one import and one li
 """
 
 # [productivity generator import]
+from data_access import generate_productivity
 # [fsu generator import]
+from data_access import generate_fsu
 # [strategic generator import]
+from data_access import generate_strategic
 
 EXTENSIONS: list = [
     # [productivity generator]
+    generate_productivity.extend,
     # [fsu generator]
+    generate_fsu.extend,
     # [strategic generator]
+    generate_strategic.extend,
 ]

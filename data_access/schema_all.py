@@ -6,5 +6,8 @@ data_access.schema.metadata and add one import line here.
 
 from data_access import schema  # noqa: F401
 # [productivity schema]
+from data_access import schema_productivity  # noqa: F401
 # [fsu schema]
+from data_access import schema_fsu  # noqa: F401
 # [strategic schema]
+from data_access import schema_strategic  # noqa: F401

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from layouts import audit, daily_actions, demand
+from layouts import strategic
+from layouts import fsu
+from layouts import productivity
 
 ALL_ROLES = ("officer", "staff", "supervisor", "inspector", "senior_leader", "analyst", "administrator")
 
@@ -24,8 +27,11 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("demand", "Demand and capacity",
             ("supervisor", "inspector", "senior_leader", "analyst", "administrator"), demand.layout),
     # [productivity tab]
+    TabSpec("productivity", "Productivity and availability", ALL_ROLES, productivity.layout),
     # [fsu tab]
+    TabSpec("fsu", "Frequent service users", (), fsu.layout, permission="can_view_fsu"),
     # [strategic tab]
+    TabSpec("strategic", "Strategic", ("senior_leader", "analyst", "administrator"), strategic.layout),
     TabSpec("audit", "Audit log", ("administrator",), audit.layout),
 ]
 TAB_BY_ID = {t.id: t for t in TAB_SPECS}

@@ -1,0 +1,202 @@
+"""Strategic tab callbacks: selectors, the benchmark figures, imports and tactic edits; the printable pack route."""
+
+import flask
+import pandas as pd
+from dash import Input, Output, State, html
+from dash.exceptions import PreventUpdate
+
+from callbacks.auth import current_actor
+from components.notes import method_note
+from components.strategic import (
+    fmt,
+    grid_options,
+    kpi_tile,
+    quadrant_figure,
+    rank_rows,
+    recommendation_list,
+    trend_figure,
+)
+from data_access.clock import now_local
+from data_access.strategic import (
+    bcu_view,
+    benchmark_view,
+    check_reader,
+    force_choices,
+    home_force,
+    import_history,
+    period_choices,
+    set_tactic,
+    strategic_settings,
+)
+from data_access.strategic_imports import run_staged, stage_upload
+from layouts.strategic import (
+    BCU_METHOD,
+    QUADRANT_METHOD,
+    RANKS_METHOD,
+    RECS_METHOD,
+    TREND_METHOD,
+)
+from layouts.strategic_pack import pack_html
+
+
+def _cost_note(view: dict):
+    if view.get("synthetic_data"):
+        return html.Div([html.I(className="bi bi-exclamation-triangle me-2", **{"aria-hidden": "true"}),
+                         "Demo data: figures include synthetic data made by the demo generator (costs too); "
+                         "they are not real force figures."], className="alert alert-warning py-2")
+    if view["synthetic_costs"]:
+        return html.Div([html.I(className="bi bi-exclamation-triangle me-2", **{"aria-hidden": "true"}),
+                         "Costs shown are synthetic demo figures, not real force costs."],
+                        className="alert alert-warning py-2")
+    if not view["has_costs"]:
+        return html.Div([html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}),
+                         "No cost data loaded for this area and year: forces are ranked on performance alone."],
+                        className="alert alert-info py-2")
+    return None
+
+
+def _bcu_table(bcu: dict):
+    table = bcu["table"]
+    if table is None or table.empty:
+        return html.P("No data: the force's own records have no crimes of this area in the period.")
+    rows = [html.Tr([html.Td(r["unit"]), html.Td(fmt(r.get("recorded_per_1000_officers"))),
+                     html.Td(fmt(r.get("positive_outcome_rate"), "%")),
+                     html.Td("not ranked" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['ranked_of'])}")])
+            for r in table.sort_values("rank", na_position="last").to_dict("records")]
+    return html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
+                                           html.Th("Positive-outcome rate"), html.Th("Rank")])),
+                       html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+
+
+def _tactics_line(view: dict):
+    used = view["tactics_in_use"]
+    text = ", ".join(used) if used else "none recorded"
+    return html.P([html.Strong(f"{view['force_name']} uses: "), text], className="mb-2")
+
+
+def _history(df: pd.DataFrame):
+    if df.empty:
+        return html.P("No imports yet.")
+    rows = [html.Tr([html.Td(f"{r.imported_at:%d %b %Y %H:%M}"), html.Td(r.kind), html.Td(r.file_name),
+                     html.Td(r.status), html.Td(f"{r.rows_read:,}"), html.Td(f"{r.rows_loaded:,}"),
+                     html.Td(f"{r.rows_quarantined:,}"), html.Td(f"{r.rows_duplicated:,}")])
+            for r in df.itertuples()]
+    head = ["When", "Kind", "File", "Status", "Read", "Loaded", "Quarantined", "Duplicated"]
+    return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                               className="table table-sm"), className="table-responsive")
+
+
+def report_text(report: dict) -> html.Div:
+    """An import's outcome in words: counts, the reasons rows were quarantined, unknown labels."""
+    status = {"loaded": "Imported", "rejected": "Rejected", "already_imported": "Already imported"}[report["status"]]
+    items = [html.Li(f"{n:,} quarantined: {reason}") for reason, n in sorted(report["reasons"].items())]
+    for kind, counts in report["notes"].items():
+        if kind.startswith("unknown"):
+            items.append(html.Li(f"{kind.replace('_', ' ')}: " + ", ".join(f"{k} ({v})" for k, v in counts.items())))
+    return html.Div([
+        html.Strong(f"{status}: {report['file_name']}. "),
+        html.Span(f"Read {report['rows_read']:,}, loaded {report['rows_loaded']:,}, quarantined "
+                  f"{report['rows_quarantined']:,}, duplicated {report['rows_duplicated']:,}."),
+        html.Div(report["message"]) if report["message"] else None, html.Ul(items) if items else None,
+    ], className=f"alert {'alert-danger' if report['status'] == 'rejected' else 'alert-success'} py-2",
+        id="st-import-report")
+
+
+def _pack_view(store):
+    """GET /strategic/pack?area=&force=: the printable pack for the signed-in reader."""
+    actor = current_actor()
+    check_reader(actor)
+    settings = strategic_settings(store)
+    force = flask.request.args.get("force") or None
+    areas = [flask.request.args["area"]] if flask.request.args.get("area") else list(settings.area_ids())
+    views = [benchmark_view(store, actor, a, force) for a in areas]
+    bcus = [bcu_view(store, actor, a) for a in areas]
+    html_text = pack_html(views, bcus, now_local().strftime("%d %b %Y %H:%M"))
+    return flask.Response(html_text, mimetype="text/html")
+
+
+def register(app, store) -> None:
+    app.server.add_url_rule("/strategic/pack", "strategic_pack", lambda: _pack_view(store))
+
+    @app.callback(Output("st-force", "options"), Output("st-force", "value"), Input("st-force", "id"))
+    def force_options(_):
+        check_reader(current_actor())
+        return force_choices(), home_force(store) or force_choices()[0]["value"]
+
+    @app.callback(Output("st-period", "options"), Output("st-period", "value"), Input("st-area", "value"))
+    def period_options(area):
+        periods, default = period_choices(store, current_actor(), area)
+        return [{"label": p, "value": p} for p in periods], default
+
+    @app.callback(
+        Output("st-kpis", "children"), Output("st-ranks", "rowData"), Output("st-ranks", "dashGridOptions"),
+        Output("st-ranks-note", "children"),
+        Output("st-quadrant", "figure"), Output("st-quadrant-note", "children"),
+        Output("st-trend", "figure"), Output("st-trend-note", "children"),
+        Output("st-bcu", "children"), Output("st-bcu-note", "children"),
+        Output("st-tactics", "children"), Output("st-recs", "children"), Output("st-recs-note", "children"),
+        Output("st-cost-note", "children"), Output("st-pack-link", "href"),
+        Input("st-area", "value"), Input("st-force", "value"), Input("st-period", "value"),
+        Input("main-tabs", "active_tab"),
+        prevent_initial_call=True,
+    )
+    def render(area, force, period, active_tab):
+        actor = current_actor()
+        if active_tab != "strategic" or not area or not force:
+            raise PreventUpdate
+        view = benchmark_view(store, actor, area, force, period)
+        bcu = bcu_view(store, actor, area)
+        as_of = view["data_as_of"]
+        tiles = [html.Div(kpi_tile(t, as_of), className="col-12 col-md-6 col-xl-4") for t in view["kpis"]]
+        period_text = f" Financial year {view['period']}." if view["period"] else " No data loaded."
+        rows = rank_rows(view["table"], force)
+        pinned = [r for r in rows if r["name"].endswith("(selected)")]
+        return (tiles, rows, grid_options(pinned), method_note(RANKS_METHOD + period_text, as_of),
+                quadrant_figure(view["table"], force), method_note(QUADRANT_METHOD, as_of),
+                trend_figure(view["trend"]), method_note(TREND_METHOD, as_of),
+                _bcu_table(bcu), method_note(BCU_METHOD, bcu["data_as_of"]),
+                _tactics_line(view), recommendation_list(view["recommendations"], view["force_name"]),
+                method_note(RECS_METHOD, as_of), _cost_note(view),
+                f"/strategic/pack?area={area}&force={force}")
+
+    @app.callback(Output("st-import-token", "data"), Output("st-import-result", "children"),
+                  Input("st-upload", "contents"), State("st-upload", "filename"), State("st-import-kind", "value"),
+                  prevent_initial_call=True)
+    def stage(contents, filename, kind):
+        # A normal request knows who is signed in; the background job below only gets the token.
+        token = stage_upload(store, current_actor(), kind, contents, filename)
+        return token, html.Div(f"Importing {filename}...", className="text-body-secondary")
+
+    @app.callback(Output("st-import-result", "children", allow_duplicate=True),
+                  Output("st-progress", "value", allow_duplicate=True),
+                  Output("st-progress", "label", allow_duplicate=True),
+                  Input("st-import-token", "data"), background=True,
+                  progress=[Output("st-progress", "value"), Output("st-progress", "label")],
+                  prevent_initial_call=True)
+    def run_import(set_progress, token):
+        if not token:
+            raise PreventUpdate
+        report = run_staged(store, token, lambda f, text: set_progress((int(f * 100), text)))
+        # The last progress update can be missed by the poller, so the finished state is an output too.
+        return report_text(report), 100, "done"
+
+    @app.callback(Output("st-history", "children"), Input("st-import-result", "children"), Input("st-history", "id"))
+    def history(_result, _):
+        return _history(import_history(store, current_actor()))
+
+    @app.callback(Output("st-tactic-force", "options"), Output("st-tactic-force", "value"),
+                  Input("st-tactic-force", "id"))
+    def tactic_forces(_):
+        check_reader(current_actor())
+        return force_choices(), home_force(store)
+
+    @app.callback(Output("st-tactic-result", "children"), Input("st-tactic-save", "n_clicks"),
+                  State("st-tactic-force", "value"), State("st-tactic-area", "value"),
+                  State("st-tactic-name", "value"), State("st-tactic-in-use", "value"), prevent_initial_call=True)
+    def save_tactic(n_clicks, force, area, tactic, in_use):
+        if not n_clicks:
+            raise PreventUpdate
+        changed = set_tactic(store, current_actor(), force, area, tactic, bool(in_use))
+        return html.Div("Saved." if changed else "Nothing to change: already recorded.",
+                        className="alert alert-success py-2" if changed else "alert alert-secondary py-2")
+

@@ -1,0 +1,48 @@
+"""Command line: python -m data_access.importers <kind> <file>... [--database-url URL]."""
+
+import argparse
+import sys
+
+from config import from_env
+from data_access.importers import KINDS, import_path
+from data_access.store import open_store
+
+
+def _line(report: dict) -> str:
+    text = (f"{report['file_name']}: {report['status']}; read {report['rows_read']:,}, loaded "
+            f"{report['rows_loaded']:,}, quarantined {report['rows_quarantined']:,}, duplicated "
+            f"{report['rows_duplicated']:,}")
+    if report["message"]:
+        text += f"\n  {report['message']}"
+    for reason, n in sorted(report["reasons"].items()):
+        text += f"\n  quarantined {n:,}: {reason}"
+    for kind, counts in report["notes"].items():
+        if kind.startswith("unknown"):
+            text += f"\n  {kind.replace('_', ' ')}: " + ", ".join(f"{k!r} x{v}" for k, v in counts.items())
+    return text
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m data_access.importers",
+                                 description="Import public benchmark data into Beacon.")
+    ap.add_argument("kind", choices=sorted(KINDS), help="which source the files come from")
+    ap.add_argument("files", nargs="+")
+    ap.add_argument("--database-url", default=None, help="defaults to DATABASE_URL")
+    ap.add_argument("--force", default=None, help="stop-search: force name when the file name has none")
+    ap.add_argument("--year", default=None, help="use-of-force: financial year, e.g. 2017/18")
+    args = ap.parse_args(argv)
+    cfg = from_env()
+    store = open_store(args.database_url or cfg.database_url, cfg.cache_dir)
+    failed = False
+    for path in args.files:
+        report = import_path(store, None, args.kind, path, force=args.force, year=args.year)
+        print(_line(report))
+        failed |= report["status"] == "rejected"
+    from data_access.strategic import warm_cache  # late: the reads import this package's helpers
+
+    warm_cache(store)  # so the first reader of the Strategic tab does not wait
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""Productivity and availability reads with section access: availability only for the chain of command."""
+
+from datetime import timedelta
+
+import pandas as pd
+
+from data_access import productivity_inputs as inputs
+from data_access.actor import Actor
+from data_access.audit import write_audit
+from data_access.errors import AccessDenied, BadRequest
+from data_access.org import OrgTree, load_tree
+from data_access.scope import resolve_scope
+from scoring import availability as av
+from scoring import productivity as pr
+from scoring.settings_productivity import CRITERIA, DEFAULT_PRODUCTIVITY_SETTINGS, ProductivitySettings
+
+
+def settings_of(store) -> ProductivitySettings:
+    """The productivity settings in force (a store may carry its own; defaults otherwise)."""
+    return getattr(store, "productivity_settings", None) or DEFAULT_PRODUCTIVITY_SETTINGS
+
+
+def periods(store) -> dict:
+    """The complete days measured: the availability window and the 12-month history, both to yesterday."""
+    st = settings_of(store)
+    today = store.today()
+    end = today - timedelta(days=1)
+    return {"today": today, "end": end, "window_start": today - timedelta(days=st.availability_window_days),
+            "history_start": today - timedelta(days=st.productivity_history_days)}
+
+
+# ----- section access -----------------------------------------------------------------------------
+def _is_staff(tree: OrgTree, actor: Actor) -> bool:
+    return actor.rank == "staff" or actor.role == "staff"
+
+
+def _may_view(tree: OrgTree, actor: Actor, officer_id: int) -> bool:
+    if actor.officer_id is None or officer_id is None or officer_id not in tree.manager_of:
+        return False
+    if officer_id == actor.officer_id:
+        return True
+    if _is_staff(tree, actor):
+        return tree.manager_of.get(officer_id) == actor.officer_id
+    return actor.officer_id in tree.chain_of_command(officer_id)
+
+
+def may_view_availability(store, actor: Actor, officer_id: int) -> bool:
+    """The officer, their chain of command; police staff only their own and their direct reports'."""
+    return _may_view(load_tree(store), actor, officer_id)
+
+
+def _check_officer_id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRequest("officer id must be a whole number") from None
+
+
+# ----- computation (cached by data version and the officer set) ------------------------------------
+def _compute_daily(store, ids, history_start) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        raw = inputs.activity_inputs(conn, ids, history_start)
+    return pr.daily_metrics(raw["deployments"], raw["arrests"], raw["activity"], raw["outcomes"],
+                            store.settings.positive_outcomes)
+
+
+def _compute_availability(store, offs: pd.DataFrame, team_ids) -> pd.DataFrame:
+    st = settings_of(store)
+    today = store.today()
+    ids = offs["id"].tolist()
+    with store.engine.connect() as conn:
+        raw = inputs.availability_inputs(conn, ids, team_ids, today, st.availability_window_days)
+        # Tutoring is a fact about the students, who may sit in another team: ask for them by tutor.
+        tutored = inputs.officers(conn)[["id", "is_student", "tutor_id"]] if len(ids) > 200 else \
+            _students_of(conn, ids)
+    everyone = pd.concat([offs, tutored[~tutored["id"].isin(offs["id"])]], ignore_index=True)
+    raw = av.prepare(raw)
+    pieces = raw["pieces"]
+    crit = av.availability_criteria(everyone, raw["shifts"], raw["leave"], raw["restrictions"], raw["training"],
+                                    raw["psd"], raw["skills"], raw["vacancy"], today, st, pieces=pieces)
+    crit = crit.loc[offs["id"].to_numpy()]
+    scores = av.availability_scores(crit, st)
+    dep = av.deployable(offs, raw["shifts"], raw["leave"], raw["training"], today, st, pieces=pieces) \
+        .set_index("officer_id")
+    return pd.concat([crit, scores, dep], axis=1)
+
+
+def _students_of(conn, tutor_ids) -> pd.DataFrame:
+    from sqlalchemy import and_, select
+
+    from data_access.schema import officer
+
+    rows = conn.execute(select(officer.c.id, officer.c.is_student, officer.c.tutor_id).where(and_(
+        officer.c.is_student.is_(True), officer.c.tutor_id.in_(sorted(int(i) for i in tutor_ids) or [-1])))).all()
+    return pd.DataFrame(rows, columns=["id", "is_student", "tutor_id"])
+
+
+def _key(ids) -> str:
+    return "officers:" + ",".join(str(i) for i in sorted(ids))
+
+
+def group_frames(store, offs: pd.DataFrame, team_ids, key: str) -> dict:
+    """Daily productivity and availability for a group of officers, memoised per data version."""
+    p = periods(store)
+    ids = offs["id"].tolist()
+    daily = store.cache.get_or_compute("prod_daily", store.data_version(), key,
+                                       lambda: _compute_daily(store, ids, p["history_start"]),
+                                       p["today"], store.settings.positive_outcomes)
+    avail = store.cache.get_or_compute("prod_avail", store.data_version(), key,
+                                       lambda: _compute_availability(store, offs, team_ids),
+                                       p["today"], settings_of(store))
+    return {"daily": daily, "availability": avail}
+
+
+def force_frames(store) -> dict:
+    """Every officer's 12 months of daily productivity and availability score (benchmarks, analysts' exports)."""
+    with store.engine.connect() as conn:
+        offs = inputs.officers(conn)
+    p = periods(store)
+    daily = _compute_daily(store, None, p["history_start"])
+    sworn = offs[~offs["is_staff"]]
+    return {"daily": daily, "availability": _compute_availability_all(store, sworn)}
+
+
+def _compute_availability_all(store, offs):
+    return _compute_availability(store, offs, None)
+
+
+# ----- presentation-ready reads --------------------------------------------------------------------
+def _productivity_rows(daily, offs, avail_hours, p) -> pd.DataFrame:
+    ids = offs["id"].tolist()
+    recent = pr.totals(daily, ids, p["window_start"], p["end"])
+    year = pr.totals(daily, ids, p["history_start"], p["end"])
+    rates = pr.per_hour(recent, avail_hours)
+    return recent, year, rates
+
+
+def _metric_rows(recent, year, rates, officer_id) -> list[dict]:
+    rows = []
+    for m in pr.METRICS:
+        rows.append({"id": m.id, "label": m.label, "method": m.method, "source": m.source,
+                     "recent": pr.as_float(recent.at[officer_id, m.id]),
+                     "year": pr.as_float(year.at[officer_id, m.id]),
+                     "rate": pr.as_float(rates.at[officer_id, m.id]) if m.rate else None})
+    return rows
+
+
+def _availability_detail(row) -> dict:
+    return {
+        "score": float(row["score"]),
+        "deployable": bool(row["deployable"]),
+        "reasons": row["reasons"],
+        "available_hours": round(float(row["available_hours"]), 1),
+        "expected_hours": round(float(row["expected_hours"]), 1),
+        "tutoring": bool(row["tutoring"]),
+        "criteria": [{"id": c, "label": av.CRITERION_LABELS[c], "value": round(float(row[c]), 3),
+                      "lost": float(row[f"lost_{c}"])} for c in CRITERIA],
+    }
+
+
+def _single(store, officer_id: int) -> tuple[pd.DataFrame, dict]:
+    with store.engine.connect() as conn:
+        offs = inputs.officers(conn, officer_ids=[officer_id])
+    if offs.empty:
+        raise AccessDenied("no such officer")
+    team = {int(offs.iloc[0]["team_id"])}
+    return offs, group_frames(store, offs, team, _key([officer_id]))
+
+
+def productivity_for(store, actor: Actor, officer_id) -> dict:
+    """One officer's productivity figures; open to everyone with access (police staff have none)."""
+    officer_id = _check_officer_id(officer_id)
+    offs, frames = _single(store, officer_id)
+    p = periods(store)
+    row = offs.iloc[0]
+    base = {"officer_id": officer_id, "name": f"{row['rank']} {row['forename']} {row['surname']}",
+            "data_as_of": store.data_as_of(), "window_start": p["window_start"].isoformat(),
+            "end": p["end"].isoformat(), "history_start": p["history_start"].isoformat()}
+    if bool(row["is_staff"]):
+        return base | {"applicable": False, "metrics": []}
+    hours = frames["availability"]["available_hours"]
+    recent, year, rates = _productivity_rows(frames["daily"], offs, hours, p)
+    return base | {"applicable": True, "metrics": _metric_rows(recent, year, rates, officer_id)}
+
+
+def availability_for(store, actor: Actor, officer_id) -> dict:
+    """One officer's availability score and criteria: the officer and their chain of command only (audited)."""
+    officer_id = _check_officer_id(officer_id)
+    if not may_view_availability(store, actor, officer_id):
+        with store.engine.begin() as conn:
+            write_audit(conn, actor, "denied", "availability", officer_id)
+        raise AccessDenied("availability is restricted to the officer and their chain of command")
+    _offs, frames = _single(store, officer_id)
+    row = frames["availability"].loc[officer_id]
+    with store.engine.begin() as conn:
+        write_audit(conn, actor, "read", "availability", officer_id)
+    p = periods(store)
+    return _availability_detail(row) | {"officer_id": officer_id, "data_as_of": store.data_as_of(),
+                                        "window_start": p["window_start"].isoformat(), "end": p["end"].isoformat()}
+
+
+def direct_reports(store, actor: Actor) -> list[dict]:
+    """The actor's direct reports (id and name), whose availability they may open."""
+    if actor.officer_id is None:
+        return []
+    tree = load_tree(store)
+    ids = sorted(i for i, m in tree.manager_of.items() if m == actor.officer_id)
+    return [{"id": i, "name": tree.officer_names.get(i, str(i))} for i in ids]
+
+
+def trend_for(store, actor: Actor, officer_id, metric: str) -> dict:
+    """Daily trend of one productivity metric for one officer (productivity: open to everyone)."""
+    officer_id = _check_officer_id(officer_id)
+    if metric not in pr.COUNT_METRICS:
+        raise BadRequest("unknown metric")
+    _offs, frames = _single(store, officer_id)
+    p = periods(store)
+    trend = pr.daily_trend(frames["daily"], [officer_id], metric, p["history_start"], p["end"],
+                           settings_of(store).trend_rolling_days)
+    return {"trend": trend, "data_as_of": store.data_as_of()}
+
+
+def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incidents_attended") -> dict:
+    """Productivity by officer (and by team above team level) for a scope; availability only where the
+    actor is in the officer's chain of command, never ranked. Audited when any availability is shown."""
+    if metric not in pr.COUNT_METRICS:
+        raise BadRequest("unknown metric")
+    scope = resolve_scope(store, actor, scope_value)
+    if scope.empty or scope.level == "mine":
+        return {"empty": True, "data_as_of": store.data_as_of()}
+    tree = load_tree(store)
+    teams = sorted(int(t) for t in scope.team_ids)
+    with store.engine.connect() as conn:
+        offs = inputs.officers(conn, team_ids=teams)
+    # Alphabetical, in Python so SQLite and PostgreSQL collations agree; never ordered by a score.
+    offs = offs[~offs["is_staff"]].sort_values(["surname", "forename", "id"]).reset_index(drop=True)
+    p = periods(store)
+    frames = group_frames(store, offs, teams, "scope:" + scope.key)
+    avail = frames["availability"]
+    recent, _year, rates = _productivity_rows(frames["daily"], offs, avail["available_hours"], p)
+    visible = [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
+    rows = []
+    for o in offs.itertuples():
+        r = {"officer_id": int(o.id), "officer": f"{o.rank} {o.forename} {o.surname}",
+             "team": tree.units["name"].get(o.team_id, "")}
+        for m in pr.METRICS:
+            r[m.id] = pr.as_float(recent.at[o.id, m.id])
+            if m.rate:
+                r[f"{m.id}_rate"] = pr.as_float(rates.at[o.id, m.id])
+        if int(o.id) in visible:
+            a = avail.loc[o.id]
+            r["availability"] = float(a["score"])
+            r["deployable"] = "Yes" if a["deployable"] else "No: " + a["reasons"]
+        else:
+            r["availability"] = None
+            r["deployable"] = "Restricted"
+        rows.append(r)
+    by_team = _by_team(recent, offs, tree, avail, set(visible))
+    if visible:
+        with store.engine.begin() as conn:
+            write_audit(conn, actor, "read", "availability_team", scope.value,
+                        detail={"officers": visible, "count": len(visible)})
+    trend = pr.daily_trend(frames["daily"], offs["id"].tolist(), metric, p["history_start"], p["end"],
+                           settings_of(store).trend_rolling_days)
+    return {"empty": False, "scope_label": scope.label, "scope_value": scope.value, "level": scope.level,
+            "rows": rows, "by_team": by_team, "distribution": pr.team_distribution(recent),
+            "trend": trend, "availability_shown": bool(visible), "data_as_of": store.data_as_of(),
+            "window_start": p["window_start"].isoformat(), "end": p["end"].isoformat()}
+
+
+def _by_team(recent: pd.DataFrame, offs: pd.DataFrame, tree: OrgTree, avail: pd.DataFrame, visible: set) -> list:
+    """Totals per team; mean availability only for a team whose every officer the actor may see."""
+    frame = recent.copy()
+    frame["team_id"] = offs.set_index("id")["team_id"].reindex(frame.index)
+    out = []
+    for team_id, grp in frame.groupby("team_id"):
+        row = {"team_id": int(team_id), "team": tree.units["name"].get(team_id, ""), "officers": len(grp)}
+        for m in pr.METRICS:
+            vals = grp[m.id]
+            value = vals.mean() if m.id.startswith("response") else vals.sum()
+            row[m.id] = None if pd.isna(value) else round(float(value), 1)
+        ids = {int(i) for i in grp.index}
+        row["availability"] = round(float(avail.loc[list(ids), "score"].mean()), 1) if ids <= visible else None
+        out.append(row)
+    return out

@@ -1,0 +1,399 @@
+"""Strategic benchmarking reads: forces compared across imported public data, and BCUs inside the force."""
+
+from datetime import timedelta
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+
+from data_access.audit import write_audit
+from data_access.clock import now_local
+from data_access.errors import AccessDenied, BadRequest
+from data_access.forces import FORCE_NAMES, force_code
+from data_access.importers.base import ensure_forces, row_key
+from data_access.org import load_tree
+from data_access.schema import crime, offence, officer, org_unit
+from data_access.schema_strategic import (
+    bench_cost,
+    bench_outcome,
+    bench_recorded_crime,
+    bench_stop_search,
+    bench_street_crime,
+    bench_tactic,
+    bench_use_of_force,
+    bench_workforce,
+    import_batch,
+    import_quarantine,
+)
+from data_access.store import bump_version
+from scoring import benchmarking as bm
+from scoring.settings_strategic import DEFAULT_STRATEGIC, MEASURES, StrategicSettings
+
+READERS = ("senior_leader", "analyst", "administrator")
+TIDY = ["unit", "period", "measure", "value", "n"]
+
+
+def strategic_settings(store) -> StrategicSettings:
+    """The strategic settings in force (a store may carry its own; tests use that)."""
+    return getattr(store, "strategic", None) or DEFAULT_STRATEGIC
+
+
+def check_reader(actor) -> None:
+    if actor is None or actor.role not in READERS:
+        raise AccessDenied("strategic benchmarking is for senior leaders, analysts and administrators")
+
+
+def _df(conn, query, columns) -> pd.DataFrame:
+    return pd.DataFrame(conn.execute(query).all(), columns=columns)
+
+
+def _fte(conn) -> pd.DataFrame:
+    """Officer FTE per force and financial year: the latest date within the year."""
+    df = _df(conn, select(bench_workforce.c.force_code, bench_workforce.c.fin_year, bench_workforce.c.as_at,
+                          bench_workforce.c.officer_fte), ["unit", "period", "as_at", "fte"])
+    if df.empty:
+        return pd.DataFrame(columns=["unit", "period", "fte"])
+    return df.sort_values("as_at").groupby(["unit", "period"], as_index=False).last()[["unit", "period", "fte"]]
+
+
+def _street(conn) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Street-level counts by force, year, month, crime type and outcome code (one covering-index scan),
+    and the outcome codes by force, year and crime type once the outcomes files' latest entry wins."""
+    s = bench_street_crime.c
+    agg = _df(conn, select(s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code, func.count())
+              .group_by(s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code),
+              ["unit", "period", "month", "crime_type", "code", "n"])
+    outcomes = agg.groupby(["unit", "period", "crime_type", "code"], as_index=False, dropna=False)["n"].sum()
+    o = bench_outcome.c
+    later = _df(conn, select(s.force_code, s.fin_year, s.crime_type, s.outcome_code, o.crime_id, o.month,
+                             o.outcome_code).select_from(bench_outcome.join(bench_street_crime, s.crime_id == o.crime_id)),
+                ["unit", "period", "crime_type", "old", "crime_id", "month", "new"])
+    if not later.empty:
+        # Outcomes files mostly describe crimes of earlier months: their latest entry replaces the street file's.
+        later = later.sort_values("month").groupby("crime_id", as_index=False).last()
+        minus = later.groupby(["unit", "period", "crime_type", "old"], dropna=False).size().rename("minus")
+        plus = later.groupby(["unit", "period", "crime_type", "new"], dropna=False).size().rename("plus")
+        outcomes = outcomes.set_index(["unit", "period", "crime_type", "code"])["n"]
+        outcomes = outcomes.sub(minus.rename_axis(outcomes.index.names), fill_value=0) \
+            .add(plus.rename_axis(outcomes.index.names), fill_value=0).reset_index(name="n")
+    return agg, outcomes
+
+
+def _measures(store) -> pd.DataFrame:
+    """Every measure of every area for every force and financial year, tidy: area, unit, period, measure, value, n."""
+    settings = strategic_settings(store)
+    positive = set(store.settings.positive_outcomes)
+    with store.engine.connect() as conn:
+        fte = _fte(conn)
+        prc = _df(conn, select(bench_recorded_crime.c.force_code, bench_recorded_crime.c.fin_year,
+                               bench_recorded_crime.c.offence_subgroup, func.sum(bench_recorded_crime.c.offences))
+                  .group_by(bench_recorded_crime.c.force_code, bench_recorded_crime.c.fin_year,
+                            bench_recorded_crime.c.offence_subgroup), ["unit", "period", "subgroup", "n"])
+        agg, outcomes = _street(conn)
+        street = agg.groupby(["unit", "period", "crime_type"], as_index=False)["n"].sum()
+        months = agg.groupby(["unit", "period"], as_index=False)["month"].nunique().rename(columns={"month": "months"})
+        sas = _df(conn, select(bench_stop_search.c.force_code, bench_stop_search.c.fin_year, func.count(),
+                               func.sum(case((bench_stop_search.c.arrest.is_(True), 1), else_=0)))
+                  .group_by(bench_stop_search.c.force_code, bench_stop_search.c.fin_year),
+                  ["unit", "period", "n", "arrests"])
+        uof = _df(conn, select(bench_use_of_force.c.force_code, bench_use_of_force.c.fin_year,
+                               bench_use_of_force.c.incidents), ["unit", "period", "n"])
+    fte_of = {(r.unit, r.period): r.fte for r in fte.itertuples()}
+    rows = []
+
+    def add(area, unit, period, measure, value, n):
+        if value is not None and not pd.isna(value):
+            rows.append((area, unit, period, measure, float(value), int(n)))
+
+    for area in settings.area_ids():
+        subgroups, types = settings.offences(area)
+        basket = settings.basket(area)
+        if "recorded_per_1000_officers" in basket and subgroups:
+            agg = prc[prc["subgroup"].isin(subgroups)].groupby(["unit", "period"], as_index=False)["n"].sum()
+            for r in agg.itertuples():
+                if fte_of.get((r.unit, r.period)):
+                    add(area, r.unit, r.period, "recorded_per_1000_officers", r.n / fte_of[(r.unit, r.period)] * 1000, r.n)
+        if "positive_outcome_rate" in basket and types:
+            sub = outcomes[outcomes["crime_type"].isin(types) & outcomes["code"].notna() & (outcomes["code"] != 0)]
+            sub = sub.assign(pos=sub["code"].astype(int).isin(positive) * sub["n"])
+            agg = sub.groupby(["unit", "period"], as_index=False)[["n", "pos"]].sum()
+            for r in agg.itertuples():
+                add(area, r.unit, r.period, "positive_outcome_rate", 100 * r.pos / r.n if r.n else None, r.n)
+        if "asb_per_1000_officers" in basket:
+            asb = street[street["crime_type"] == "Anti-social behaviour"].merge(months, on=["unit", "period"])
+            for r in asb.itertuples():
+                if fte_of.get((r.unit, r.period)):
+                    # Street files are monthly: scale the months loaded to a year so forces compare.
+                    yearly = r.n / r.months * 12
+                    add(area, r.unit, r.period, "asb_per_1000_officers", yearly / fte_of[(r.unit, r.period)] * 1000, r.n)
+        if "stop_search_arrest_rate" in basket:
+            for r in sas.itertuples():
+                add(area, r.unit, r.period, "stop_search_arrest_rate", 100 * r.arrests / r.n if r.n else None, r.n)
+        if "use_of_force_per_officer" in basket:
+            for r in uof.itertuples():
+                if fte_of.get((r.unit, r.period)):
+                    add(area, r.unit, r.period, "use_of_force_per_officer", r.n / fte_of[(r.unit, r.period)], r.n)
+    return pd.DataFrame(rows, columns=["area"] + TIDY)
+
+
+def _costs(store) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        costs = _df(conn, select(bench_cost.c.force_code, bench_cost.c.area, bench_cost.c.fin_year,
+                                 bench_cost.c.cost_gbp, bench_cost.c.synthetic),
+                    ["unit", "area", "period", "cost", "synthetic"])
+        fte = _fte(conn)
+    if costs.empty:
+        return costs.assign(cost_per_officer=[])
+    costs = costs.merge(fte, on=["unit", "period"], how="left")
+    costs["cost_per_officer"] = costs["cost"] / costs["fte"]
+    return costs
+
+
+def _as_of(store) -> str | None:
+    with store.engine.connect() as conn:
+        at = conn.execute(select(func.max(import_batch.c.imported_at))
+                          .where(import_batch.c.status == "loaded")).scalar()
+    return at.isoformat(timespec="seconds") if at else None
+
+
+def has_synthetic(store) -> bool:
+    """True when the demo generator's synthetic figures are loaded (every screen must then say so)."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(import_batch.c.id).where(import_batch.c.synthetic.is_(True)).limit(1)).first() \
+            is not None
+
+
+def home_force(store) -> str | None:
+    """This deployment's force code: the setting, else the organisation tree's force name if it matches one."""
+    settings = strategic_settings(store)
+    if settings.home_force in FORCE_NAMES:
+        return settings.home_force
+    with store.engine.connect() as conn:
+        name = conn.execute(select(org_unit.c.name).where(org_unit.c.kind == "force").limit(1)).scalar()
+    return force_code(name or "")
+
+
+def import_version(store) -> str:
+    """Changes only when an import lands: the benchmark figures do not move when a task is completed."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(func.max(import_batch.c.id), func.count()).select_from(import_batch)).first()
+    return f"imports:{row[0]}:{row[1]}"
+
+
+def _cached_measures(store) -> dict:
+    def compute():
+        return {"measures": _measures(store), "costs": _costs(store), "as_of": _as_of(store),
+                "synthetic": has_synthetic(store)}
+    return store.cache.get_or_compute("strategic-measures", import_version(store), "all", compute,
+                                      store.settings.positive_outcomes, strategic_settings(store))
+
+
+def warm_cache(store) -> None:
+    """Compute the benchmark figures now (after an import), so the next reader does not wait."""
+    _cached_measures(store)
+
+
+def _tactics(store, area: str) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        return _df(conn, select(bench_tactic.c.force_code, bench_tactic.c.tactic, bench_tactic.c.in_use,
+                                bench_tactic.c.note).where(bench_tactic.c.area == area),
+                   ["unit", "tactic", "in_use", "note"])
+
+
+def periods_for(tidy: pd.DataFrame, area: str) -> list:
+    return sorted(tidy.loc[tidy["area"] == area, "period"].unique(), reverse=True)
+
+
+def _default_period(tidy: pd.DataFrame, area: str, settings) -> tuple:
+    """(periods, rank trend, default period): the latest year in which forces can be ranked."""
+    periods = periods_for(tidy, area)
+    trend = bm.rank_trend(tidy[tidy["area"] == area], settings.basket(area), settings.min_forces_to_rank)
+    ranked = sorted(trend["period"].unique(), reverse=True)
+    return periods, trend, (ranked[0] if ranked else (periods[0] if periods else None))
+
+
+def period_choices(store, actor, area: str) -> tuple[list, str | None]:
+    """Financial years with data for an area, newest first, and the one shown by default."""
+    check_reader(actor)
+    settings = strategic_settings(store)
+    if area not in settings.area_ids():
+        raise BadRequest(f"unknown area {area!r}")
+    periods, _trend, default = _default_period(_cached_measures(store)["measures"], area, settings)
+    return periods, default
+
+
+def benchmark_view(store, actor, area: str, force: str | None = None, period: str | None = None) -> dict:
+    """Ranks, quadrant, trend, KPIs and recommendations for one area and one selected force."""
+    check_reader(actor)
+    settings = strategic_settings(store)
+    if area not in settings.area_ids():
+        raise BadRequest(f"unknown area {area!r}")
+    if force is not None and force not in FORCE_NAMES:
+        raise BadRequest(f"unknown force {force!r}")
+    data = _cached_measures(store)
+    tidy = data["measures"]
+    periods, trend, default = _default_period(tidy, area, settings)
+    force = force or home_force(store)
+    if period is not None and period not in periods:
+        raise BadRequest(f"no data for period {period!r}")
+    basket = settings.basket(area)
+    sub = tidy[tidy["area"] == area]
+    # Default to the latest year in which forces can be ranked, not a year with one force's figures.
+    period = period or default
+    current = sub[sub["period"] == period]
+    ranks = bm.performance_ranks(current, basket, settings.min_forces_to_rank)
+    costs = data["costs"]
+    cost_now = costs[(costs["area"] == area) & (costs["period"] == period)] if not costs.empty else costs
+    cranks = bm.cost_ranks(cost_now) if not cost_now.empty else bm.cost_ranks(pd.DataFrame(columns=["unit", "cost_per_officer"]))
+    table = ranks.merge(cranks, on="unit", how="outer")
+    table["name"] = table["unit"].map(FORCE_NAMES)
+    table["quadrant"] = [bm.quadrant(r.rank, r.ranked_of, r.cost_rank, r.cost_ranked_of, settings.quadrant_split)
+                         for r in table.itertuples()]
+    previous = next((p for p in periods if period and p < period), None)
+    kpis = []
+    for measure in basket:
+        now = current[current["measure"] == measure]
+        before = sub[(sub["period"] == previous) & (sub["measure"] == measure)] if previous else now.iloc[0:0]
+        mine = now.loc[now["unit"] == force, "value"]
+        prev = before.loc[before["unit"] == force, "value"]
+        tile = bm.kpi(mine.iloc[0] if len(mine) else None, prev.iloc[0] if len(prev) else None,
+                      int(now["unit"].nunique()), settings.territorial_forces)
+        kpis.append(tile | {"measure": measure, **MEASURES[measure], "period": period, "previous_period": previous})
+    tactics = _tactics(store, area)
+    recs = bm.recommendations(tactics, ranks, force, settings.recommendation_limit) if force else []
+    return {"area": area, "area_label": settings.area_label(area), "force": force,
+            "force_name": FORCE_NAMES.get(force, "no force selected"), "period": period, "periods": periods,
+            "table": table.sort_values(["rank", "cost_rank", "name"], na_position="last").reset_index(drop=True),
+            "kpis": kpis, "trend": trend[trend["unit"] == force] if force else trend.iloc[0:0],
+            "recommendations": [r | {"peer_names": [(FORCE_NAMES.get(u, u), k) for u, k in r["peers"]]} for r in recs],
+            "tactics_in_use": sorted(tactics.loc[(tactics["unit"] == force) & tactics["in_use"].astype(bool), "tactic"]),
+            "has_costs": not cost_now.empty, "synthetic_costs": bool(not cost_now.empty and cost_now["synthetic"].any()),
+            "data_as_of": data["as_of"], "empty": ranks.empty, "synthetic_data": data["synthetic"]}
+
+
+def _own_measures(store, actor, area: str) -> tuple:
+    """BCU-level measures from the force's own crimes over the comparison period."""
+    settings = strategic_settings(store)
+    tree = load_tree(store)
+    unit = tree.unit(actor.scope_unit_id) if actor.scope_unit_id is not None else None
+    if unit is None:
+        return pd.DataFrame(columns=TIDY), {}
+    force_id = unit["force_id"] if unit["kind"] != "force" else actor.scope_unit_id
+    bcus = tree.units[(tree.units["kind"] == "bcu") & (tree.units["force_id"] == force_id)]
+    names = bcus["name"].to_dict()
+    cats = settings.own_categories(area)
+    since = store.today() - timedelta(days=settings.bcu_period_days)
+    conds = []
+    offence_cats = [c for c in cats if c not in ("domestic_abuse", "ASB")]
+    if offence_cats:
+        conds.append(offence.c.category.in_(offence_cats))
+    if "domestic_abuse" in cats:
+        conds.append(crime.c.domestic_abuse.is_(True))
+    if "ASB" in cats:
+        conds.append(crime.c.flags.like("%ASB%"))
+    if not conds or not names:
+        return pd.DataFrame(columns=TIDY), names
+    positive = sorted(store.settings.positive_outcomes)
+    with store.engine.connect() as conn:
+        q = (select(crime.c.bcu_id, func.count(),
+                    func.sum(case((and_(crime.c.finalised.is_(True), crime.c.outcome_code != 0), 1), else_=0)),
+                    func.sum(case((and_(crime.c.finalised.is_(True), crime.c.outcome_code.in_(positive)), 1), else_=0)))
+             .select_from(crime.outerjoin(offence, offence.c.code == crime.c.offence_code))
+             .where(and_(crime.c.bcu_id.in_(list(names)), crime.c.occurred_on >= since, or_(*conds)))
+             .group_by(crime.c.bcu_id))
+        counts = conn.execute(q).all()
+        team_bcu = tree.units["bcu_id"].to_dict()
+        staff = conn.execute(select(officer.c.team_id, func.count()).where(officer.c.is_staff.is_(False))
+                             .group_by(officer.c.team_id)).all()
+    officers: dict = {}
+    for team_id, n in staff:
+        b = team_bcu.get(team_id)
+        if b in names:
+            officers[b] = officers.get(b, 0) + n
+    rows = []
+    for bcu_id, n, final, pos in counts:
+        if officers.get(bcu_id):
+            rows.append((names[bcu_id], None, "recorded_per_1000_officers", n / officers[bcu_id] * 1000, n))
+        if final:
+            rows.append((names[bcu_id], None, "positive_outcome_rate", 100 * (pos or 0) / final, final))
+    return pd.DataFrame(rows, columns=TIDY), names
+
+
+def bcu_view(store, actor, area: str) -> dict:
+    """The same comparison across the BCUs of the actor's force, from the force's own crime records."""
+    check_reader(actor)
+    settings = strategic_settings(store)
+    if area not in settings.area_ids():
+        raise BadRequest(f"unknown area {area!r}")
+
+    def compute():
+        tidy, names = _own_measures(store, actor, area)
+        basket = ("recorded_per_1000_officers", "positive_outcome_rate")
+        # Inside one force a handful of BCUs is all there is: rank from two upwards.
+        ranks = bm.performance_ranks(tidy, basket, min_units=2)
+        wide = tidy.pivot_table(index="unit", columns="measure", values="value").reset_index() \
+            if not tidy.empty else pd.DataFrame(columns=["unit"])
+        return {"bcus": len(names), "table": wide.merge(ranks, on="unit", how="left"), "tidy": tidy,
+                "data_as_of": now_local().isoformat(timespec="seconds")}
+
+    # A year of crimes compared across BCUs moves little within a day: computed once a day, and the
+    # 'data as of' stamp says when, instead of rescanning every crime after each completed task.
+    scope_key = f"{actor.role}:{actor.scope_unit_id}"
+    result = store.cache.get_or_compute("strategic-bcu", store.today().isoformat(), scope_key, compute, area,
+                                        strategic_settings(store), store.settings.positive_outcomes)
+    return result | {"period_days": settings.bcu_period_days}
+
+
+def force_choices() -> list[dict]:
+    return [{"label": name, "value": code} for code, name in sorted(FORCE_NAMES.items(), key=lambda kv: kv[1])]
+
+
+def tactics_table(store, actor, area: str) -> pd.DataFrame:
+    """Every force's tactics for an area (public process information, no personal data)."""
+    check_reader(actor)
+    df = _tactics(store, area)
+    df["force"] = df["unit"].map(FORCE_NAMES)
+    return df.sort_values(["tactic", "force"]).reset_index(drop=True)
+
+
+def set_tactic(store, actor, force: str, area: str, tactic: str, in_use: bool, note: str | None = None) -> bool:
+    """Add a tactic for a force or change whether it is in use; administrators only. True if anything changed."""
+    if actor is None or actor.role != "administrator":
+        raise AccessDenied("only administrators may edit tactics")
+    settings = strategic_settings(store)
+    tactic = (tactic or "").strip()
+    if force not in FORCE_NAMES or area not in settings.area_ids() or not tactic or len(tactic) > 160:
+        raise BadRequest("a tactic needs a known force, a known area and a name of at most 160 characters")
+    key = row_key("tactic", force, area, tactic.lower())
+    with store.engine.begin() as conn:
+        ensure_forces(conn)
+        row = conn.execute(select(bench_tactic.c.id, bench_tactic.c.in_use).where(bench_tactic.c.row_key == key)).first()
+        if row is not None and bool(row.in_use) == bool(in_use):
+            return False
+        if row is None:
+            conn.execute(bench_tactic.insert().values(batch_id=0, force_code=force, row_key=key, area=area,
+                                                      tactic=tactic, in_use=bool(in_use), note=note))
+        else:
+            conn.execute(bench_tactic.update().where(bench_tactic.c.id == row.id).values(in_use=bool(in_use)))
+        write_audit(conn, actor, "write", "bench_tactic", key[:16],
+                    detail={"force": force, "area": area, "tactic": tactic, "in_use": bool(in_use)})
+        bump_version(conn)
+    return True
+
+
+def import_history(store, actor, limit: int = 50) -> pd.DataFrame:
+    """Recent import batches; administrators only."""
+    if actor is None or actor.role != "administrator":
+        raise AccessDenied("only administrators may see imports")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(import_batch).order_by(import_batch.c.id.desc()).limit(limit)).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in import_batch.columns])
+
+
+def quarantine_rows(store, actor, batch_id: int, limit: int = 500) -> pd.DataFrame:
+    """Quarantined lines of one batch with line number and reason; administrators only."""
+    if actor is None or actor.role != "administrator":
+        raise AccessDenied("only administrators may see quarantined rows")
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(import_quarantine).where(import_quarantine.c.batch_id == int(batch_id))
+                            .order_by(import_quarantine.c.line_number).limit(limit)).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in import_quarantine.columns])

@@ -1,0 +1,132 @@
+"""Real headless Chromium: own availability, a peer's refused, the sergeant's team, feedback round trip."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import DEMO_PASSWORD
+from tests.dash_requests import payload
+from tests.helpers import actor_for
+
+pytestmark = pytest.mark.browser
+PORT = 58061
+
+
+def _start(dash_duo, app):
+    dash_duo.start_server(app, navigate=False, port=PORT)
+
+
+def _base(dash_duo) -> str:
+    return dash_duo.server.url.rstrip("/")
+
+
+def _sign_in(dash_duo, username):
+    base = _base(dash_duo)
+    dash_duo.driver.get(base + "/login")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
+    dash_duo.find_element("#login-button").click()
+    dash_duo.wait_for_element(".worklist-grid .ag-row", timeout=20)
+
+
+def _sign_out(dash_duo):
+    dash_duo.driver.get(_base(dash_duo) + "/logout")
+    dash_duo.wait_for_element("#username", timeout=15)
+
+
+def _show(dash_duo, element):
+    dash_duo.driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
+
+
+def _click(dash_duo, element):
+    _show(dash_duo, element)
+    element.click()
+
+
+def _wait(dash_duo, condition, timeout=20):
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+
+
+def _nav(dash_duo, label):
+    """Tap the tab (or sub-tab) with this label."""
+    xpath = f"//*[contains(@class, 'nav-link') and normalize-space()='{label}']"
+    _wait(dash_duo, lambda: dash_duo.driver.find_elements(By.XPATH, xpath))
+    _click(dash_duo, dash_duo.driver.find_element(By.XPATH, xpath))
+
+
+def _open_tab(dash_duo):
+    _nav(dash_duo, "Productivity and availability")
+    dash_duo.wait_for_element("#pa-score", timeout=30)
+
+
+def _forged_status(dash_duo, body) -> int:
+    return dash_duo.driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        fetch('/_dash-update-component', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify(arguments[0])}).then(r => done(r.status));
+        """, body)
+
+
+def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
+    store = app.beacon_store
+    _start(dash_duo, app)
+    _sign_in(dash_duo, "officer")
+    _open_tab(dash_duo)
+    assert 0 <= float(dash_duo.find_element("#pa-score").text) <= 100
+    assert "Deployable today" in dash_duo.find_element("#pa-deployable").text
+    assert "not an officer's whole workload" in dash_duo.find_element("#pa-workload-note").text
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pa-feedback-button")
+    # No team view for an officer, and a forged request for a peer's availability is refused.
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid")
+    peer = actor_for(store, "officer2").officer_id
+    body = payload(app, "pa-officer-availability.children", {"pa-officer.value": peer}, ["pa-officer.value"])
+    assert _forged_status(dash_duo, body) == 403
+
+
+def test_sergeant_sees_the_team(dash_duo, app):
+    _start(dash_duo, app)
+    _sign_in(dash_duo, "sergeant")
+    _open_tab(dash_duo)
+    _nav(dash_duo, "Team and department")
+    _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-row")) > 3)
+    cells = [e.text for e in dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#pa-team-grid .ag-cell[col-id='availability']")]
+    assert cells and "restricted" not in cells
+    # The sergeant may open a team member's availability.
+    officer = actor_for(app.beacon_store, "officer").officer_id
+    body = payload(app, "pa-officer-availability.children", {"pa-officer.value": officer}, ["pa-officer.value"])
+    assert _forged_status(dash_duo, body) == 200
+
+
+def test_feedback_round_trip(dash_duo, app):
+    _start(dash_duo, app)
+    _sign_in(dash_duo, "officer")
+    _open_tab(dash_duo)
+    button = dash_duo.find_element("#pa-my-productivity .pa-feedback-button")
+    _click(dash_duo, button)
+    box = dash_duo.wait_for_element("#pa-fb-message", timeout=15)
+    box.send_keys("My arrests last month were five, not four")
+    _click(dash_duo, dash_duo.find_element("#pa-fb-submit"))
+    dash_duo.wait_for_element("#pa-fb-done", timeout=15)
+    _wait(dash_duo, lambda: "Open: waiting for an answer" in dash_duo.find_element("#pa-my-feedback").text)
+    _sign_out(dash_duo)
+
+    _sign_in(dash_duo, "sergeant")
+    _open_tab(dash_duo)
+    _nav(dash_duo, "Feedback queue")
+    _wait(dash_duo, lambda: "five, not four" in dash_duo.find_element("#pa-queue").text)
+    reject = dash_duo.driver.find_element(By.XPATH, "//label[normalize-space()='Reject']")
+    _click(dash_duo, reject)
+    dash_duo.find_element("#pa-q-reason").send_keys("Custody records show four arrests")
+    _click(dash_duo, dash_duo.find_element("#pa-q-submit"))
+    dash_duo.wait_for_element("#pa-q-done", timeout=15)
+    _wait(dash_duo, lambda: "Rejected" in dash_duo.find_element("#pa-queue").text)
+    _sign_out(dash_duo)
+
+    _sign_in(dash_duo, "officer")
+    _open_tab(dash_duo)
+    _wait(dash_duo, lambda: "Custody records show four arrests" in dash_duo.find_element("#pa-my-feedback").text)
+    assert "Rejected" in dash_duo.find_element("#pa-my-feedback").text

@@ -1,0 +1,116 @@
+"""Strategic reads over imported real data: ranks, KPIs, costs, BCUs, tactics, access, public suppression."""
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from data_access.errors import AccessDenied, BadRequest
+from data_access.importers import import_file, import_path
+from data_access.public import as_frame, public_summary
+from data_access.schema import audit_log
+from data_access.schema_strategic import bench_cost, bench_tactic
+from data_access.strategic import bcu_view, benchmark_view, set_tactic
+from tests.helpers import actor_for
+from tests.strategic_data import SHARED_FILES, drop_demo_data, public_dir
+
+
+def _load_shared(store, kinds=("workforce", "use-of-force", "recorded-crime", "street")):
+    admin = actor_for(store, "admin")
+    for relative, kind, _ in SHARED_FILES:
+        if kind in kinds and not relative.endswith(".ods"):
+            import_path(store, admin, kind, public_dir() / relative)
+
+
+def test_forces_ranked_on_real_data_with_kpis(store):
+    drop_demo_data(store)
+    _load_shared(store)
+    view = benchmark_view(store, actor_for(store, "analyst"), "domestic_abuse", "merseyside")
+    assert view["period"] == "2019/20" and view["periods"][:3] == ["2019/20", "2018/19", "2017/18"]
+    table = view["table"]
+    assert table["rank"].notna().sum() == 43 and table["rank"].min() == 1
+    tiles = {t["measure"]: t for t in view["kpis"]}
+    uof = tiles["use_of_force_per_officer"]
+    assert uof["coverage"] == "43 of 43 forces" and uof["previous_period"] == "2018/19"
+    assert uof["value"] == pytest.approx(4000 / 3000, rel=1) and uof["change"] is not None
+    assert tiles["recorded_per_1000_officers"]["value"] is None  # no 2019/20 recorded crime loaded: no data
+    earlier = benchmark_view(store, actor_for(store, "analyst"), "domestic_abuse", "merseyside", "2017/18")
+    assert {t["measure"]: t["reporting"] for t in earlier["kpis"]}["recorded_per_1000_officers"] == 43
+    assert len(view["trend"]) == 3  # a rank in each of three years
+
+
+def test_without_cost_data_ranks_on_performance_alone(sqlite_store):
+    drop_demo_data(sqlite_store)
+    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(bench_cost)).scalar() == 0
+    view = benchmark_view(sqlite_store, actor_for(sqlite_store, "leader"), "public_contact", "kent")
+    assert not view["has_costs"] and view["table"]["cost_rank"].isna().all()
+    assert view["table"]["rank"].notna().all()
+
+
+def test_synthetic_demo_data_and_costs_are_flagged(sqlite_store):
+    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+    view = benchmark_view(sqlite_store, actor_for(sqlite_store, "leader"), "public_contact", "kent", "2018/19")
+    assert view["has_costs"] and view["synthetic_costs"] and view["synthetic_data"]
+    assert public_summary(sqlite_store)["synthetic"]
+    assert view["table"]["cost_rank"].notna().sum() == 43
+
+
+def test_recommendations_come_from_better_ranked_forces(sqlite_store):
+    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+    with sqlite_store.engine.begin() as conn:
+        conn.execute(delete(bench_tactic))
+    admin = actor_for(sqlite_store, "admin")
+    view = benchmark_view(sqlite_store, admin, "public_contact", "merseyside", "2018/19")
+    own = int(view["table"].set_index("unit").loc["merseyside", "rank"])
+    best = view["table"].iloc[0]["unit"]
+    worst = view["table"].iloc[-1]["unit"]
+    assert set_tactic(sqlite_store, admin, best, "public_contact", "Live web chat", True)
+    assert set_tactic(sqlite_store, admin, worst, "public_contact", "Carrier pigeons", True)
+    recs = benchmark_view(sqlite_store, admin, "public_contact", "merseyside", "2018/19")["recommendations"]
+    assert [r["tactic"] for r in recs] == ["Live web chat"] and own > 1
+    assert not set_tactic(sqlite_store, admin, best, "public_contact", "live web chat", True)  # already recorded
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).where(audit_log.c.object_type == "bench_tactic")).scalar() == 2
+
+
+def test_bcu_comparison_from_the_forces_own_records(store):
+    view = bcu_view(store, actor_for(store, "leader"), "burglary")
+    assert view["bcus"] >= 1
+    table = view["table"]
+    assert not table.empty and table["positive_outcome_rate"].between(0, 100).all()
+    assert bcu_view(store, actor_for(store, "analyst"), "public_contact")["table"].empty
+
+
+@pytest.mark.parametrize("username", ["officer", "sergeant", "inspector", "staff"])
+def test_other_roles_are_refused(sqlite_store, username):
+    actor = actor_for(sqlite_store, username)
+    with pytest.raises(AccessDenied):
+        benchmark_view(sqlite_store, actor, "burglary")
+    with pytest.raises(AccessDenied):
+        bcu_view(sqlite_store, actor, "burglary")
+
+
+def test_only_administrators_edit_tactics_and_bad_input_is_refused(sqlite_store):
+    with pytest.raises(AccessDenied):
+        set_tactic(sqlite_store, actor_for(sqlite_store, "analyst"), "kent", "burglary", "x", True)
+    with pytest.raises(BadRequest):
+        set_tactic(sqlite_store, actor_for(sqlite_store, "admin"), "kent", "robbery", "x", True)
+    with pytest.raises(BadRequest):
+        benchmark_view(sqlite_store, actor_for(sqlite_store, "admin"), "burglary", "kent", "1999/00")
+
+
+def test_public_summary_suppresses_small_counts(sqlite_store):
+    drop_demo_data(sqlite_store)
+    admin = actor_for(sqlite_store, "admin")
+    fte = "Force/Region,September 2017,March 2018\n" + "".join(
+        f"{n},1000,1000\n" for n in ("Kent", "Dorset", "Cheshire", "Gwent"))
+    uof = "Region,Police Force,Total\nR,Kent,5\nR,Dorset,500\nR,Cheshire,9\nR,Gwent,10\n"
+    import_file(sqlite_store, admin, "workforce", fte.encode(), "fte.csv")
+    import_file(sqlite_store, admin, "use-of-force", uof.encode(), "april2017-march2018.csv")
+    summary = public_summary(sqlite_store)
+    frame = as_frame(summary, "public_contact").set_index("force")["use_of_force_per_officer"]
+    assert frame["Dorset"] == 0.5 and frame["Gwent"] == 0.01
+    assert frame[["Kent", "Cheshire"]].isna().all()  # 5 and 9 incidents: withheld
+    block = next(a for a in summary["areas"] if a["area"] == "public_contact")
+    cells = {r["force"]: r["cells"]["use_of_force_per_officer"] for r in block["rows"]}
+    assert cells["Kent"] == {"value": None, "count": None, "suppressed": True}

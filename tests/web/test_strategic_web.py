@@ -1,0 +1,159 @@
+"""Strategic tab over HTTP: who sees it, forged callbacks, the printable pack, and the public page's isolation."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from data_access.importers import import_file
+from data_access.schema import officer, person
+from layouts.tabs import tabs_for
+from tests.conftest import login
+from tests.dash_requests import find_callback, payload, post
+from tests.helpers import actor_for
+
+READERS = {"leader", "analyst", "admin"}
+OTHERS = {"officer", "officer2", "sergeant", "inspector", "staff"}
+
+
+def _render(client, app, area="domestic_abuse", force="merseyside"):
+    return post(client, app, "st-kpis.children",
+                {"st-area.value": area, "st-force.value": force, "st-period.value": None,
+                 "main-tabs.active_tab": "strategic"}, ["st-force.value"])
+
+
+def post_with_state(client, app, output, values, triggered):
+    """Like tests.dash_requests.post, with the callback's State values filled in too."""
+    body = payload(app, output, values, triggered)
+    _, entry = find_callback(app, output)
+    body["state"] = [{"id": d["id"], "property": d["property"], "value": values.get(f"{d['id']}.{d['property']}")}
+                     for d in entry.get("state", [])]
+    return client.post("/_dash-update-component", json=body)
+
+
+def _uof(store):
+    text = "Region,Police Force,Total\n" + "\n".join(
+        f"R,{name},{n}" for name, n in [("Merseyside", 4521), ("Cheshire", 4391), ("Kent", 12436), ("Dorset", 5930)])
+    fte = "Force/Region,September 2017,March 2018,September 2018\n" + "\n".join(
+        f"{name},{f},{f},{f}" for name, f in [("Merseyside", 3400), ("Cheshire", 2000), ("Kent", 3300), ("Dorset", 1200)])
+    admin = actor_for(store, "admin")
+    import_file(store, admin, "workforce", fte.encode(), "fte.csv")
+    import_file(store, admin, "use-of-force", text.encode(), "april2017-march2018.csv")
+
+
+@pytest.mark.parametrize("username", sorted(READERS | OTHERS))
+def test_tab_shown_to_leaders_analysts_and_administrators_only(sqlite_store, username):
+    assert ("strategic" in tabs_for(actor_for(sqlite_store, username))) == (username in READERS)
+
+
+@pytest.mark.parametrize("username", sorted(OTHERS))
+def test_forged_strategic_callback_is_refused_to_other_roles(app, client, username):
+    login(client, username)
+    assert _render(client, app).status_code == 403
+
+
+def test_leader_gets_the_benchmark(app, client, sqlite_store):
+    _uof(sqlite_store)
+    login(client, "leader")
+    resp = _render(client, app)
+    assert resp.status_code == 200
+    body = json.dumps(resp.get_json())
+    assert "of 43 forces" in body and "Data as of" in body and "Merseyside" in body
+
+
+def test_unknown_area_or_force_is_a_bad_request(app, client):
+    login(client, "analyst")
+    assert _render(client, app, area="robbery").status_code == 400
+    assert _render(client, app, force="atlantis").status_code == 400
+
+
+def test_pack_needs_a_reader(app, client, sqlite_store):
+    _uof(sqlite_store)
+    anon = client.get("/strategic/pack")
+    assert anon.status_code in (302, 401)
+    login(client, "officer")
+    assert client.get("/strategic/pack").status_code == 403
+    client.get("/logout")
+    login(client, "leader")
+    resp = client.get("/strategic/pack?force=merseyside")
+    assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    assert "Monthly performance pack: Merseyside" in text and "@media print" in text
+    assert "Domestic abuse" in text and "Burglary" in text
+
+
+def test_import_upload_is_for_administrators_only(app, client):
+    login(client, "analyst")
+    resp = post_with_state(client, app, "st-import-token.data",
+                {"st-upload.contents": "data:text/csv;base64,YQ==", "st-upload.filename": "x.csv",
+                 "st-import-kind.value": "street"}, ["st-upload.contents"])
+    assert resp.status_code == 403
+
+
+def test_tactic_edit_is_for_administrators_only(app, client):
+    login(client, "leader")
+    resp = post_with_state(client, app, "st-tactic-result.children",
+                {"st-tactic-save.n_clicks": 1, "st-tactic-force.value": "kent", "st-tactic-area.value": "burglary",
+                 "st-tactic-name.value": "x", "st-tactic-in-use.value": ["yes"]}, ["st-tactic-save.n_clicks"])
+    assert resp.status_code == 403
+
+
+def test_public_page_needs_no_login_and_leaks_nothing(app, client, sqlite_store):
+    _uof(sqlite_store)
+    resp = client.get("/public/")
+    assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    assert "Merseyside" in text
+    with sqlite_store.engine.connect() as conn:
+        surnames = {r[0] for r in conn.execute(select(person.c.surname).limit(200))} | \
+            {r[0] for r in conn.execute(select(officer.c.surname).limit(200))}
+        collars = {r[0] for r in conn.execute(select(officer.c.collar).limit(200))}
+    assert not [s for s in surnames if f">{s}<" in text or f" {s} " in text]
+    assert not [c for c in collars if c in text]
+    assert "Northshire" not in text  # the force's own organisation is not on the public page
+
+
+def test_public_blueprint_reaches_nothing_else(app, client):
+    public = [r for r in app.server.url_map.iter_rules() if r.endpoint.startswith("public.")]
+    assert [(r.rule, sorted(r.methods - {"HEAD", "OPTIONS"})) for r in public] == [("/public/", ["GET"])]
+    assert client.post("/public/").status_code in (401, 405)
+    # Without a session every other door stays shut, including Dash callbacks and the pack.
+    assert post(client, app, "st-kpis.children", {"st-area.value": "burglary", "st-force.value": "kent",
+                                                  "st-period.value": None, "main-tabs.active_tab": "strategic"},
+                ["st-area.value"]).status_code == 401
+    assert client.get("/strategic/pack").status_code in (302, 401)
+    assert client.get("/_dash-layout").status_code == 401
+    assert client.get("/public/../strategic/pack").status_code in (302, 401, 404)
+
+
+def test_administrator_stages_an_upload_and_the_job_imports_it(app, client, sqlite_store):
+    import base64
+
+    from data_access.schema_strategic import bench_use_of_force
+    from data_access.strategic_imports import run_staged
+    from tests.strategic_data import drop_demo_data
+
+    drop_demo_data(sqlite_store)
+    login(client, "admin")
+    csv_text = "Region,Police Force,Total\nR,Kent,12\nR,Total South East,99\n"
+    data_url = "data:text/csv;base64," + base64.b64encode(csv_text.encode()).decode()
+    resp = post_with_state(client, app, "st-import-token.data",
+                           {"st-upload.contents": data_url, "st-upload.filename": "april2018-march2019.csv",
+                            "st-import-kind.value": "use-of-force"}, ["st-upload.contents"])
+    assert resp.status_code == 200
+    token = resp.get_json()["response"]["st-import-token"]["data"]
+    report = run_staged(sqlite_store, token)
+    assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"]) == (2, 1, 1)
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(bench_use_of_force.c.incidents)).scalars().all() == [12]
+    with pytest.raises(Exception):
+        run_staged(sqlite_store, token)  # a token works once
+
+
+def test_administrator_edits_a_tactic(app, client, sqlite_store):
+    login(client, "admin")
+    values = {"st-tactic-save.n_clicks": 1, "st-tactic-force.value": "kent", "st-tactic-area.value": "burglary",
+              "st-tactic-name.value": "Drone patrols", "st-tactic-in-use.value": ["yes"]}
+    first = post_with_state(client, app, "st-tactic-result.children", values, ["st-tactic-save.n_clicks"])
+    again = post_with_state(client, app, "st-tactic-result.children", values, ["st-tactic-save.n_clicks"])
+    assert "Saved." in json.dumps(first.get_json()) and "Nothing to change" in json.dumps(again.get_json())
