@@ -2,7 +2,8 @@
 var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGridComponentFunctions || {});
 
 dagcomponentfuncs.OpenButton = function (props) {
-  var ref = props.data ? props.data.crime_ref : "";
+  // The label names the row: a crime reference on the worklist, a person's name on other grids.
+  var ref = props.data ? (props.data.crime_ref || props.data.name || "") : "";
   return React.createElement(
     "button",
     {

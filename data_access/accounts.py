@@ -26,7 +26,9 @@ def hash_password(password: str) -> str:
 
 
 def _actor_from_row(row) -> Actor:
-    name = f"{row['rank']} {row['forename']} {row['surname']}".strip() if row["forename"] else row["username"]
+    # Police staff hold no rank, so their name stands alone.
+    rank = "" if (row["rank"] or "").lower() == "staff" else row["rank"]
+    name = f"{rank} {row['forename']} {row['surname']}".strip() if row["forename"] else row["username"]
     return Actor(user_id=row["id"], username=row["username"], role=row["role"], officer_id=row["officer_id"],
                  scope_unit_id=row["scope_unit_id"], can_view_fsu=bool(row["can_view_fsu"]),
                  display_name=name, rank=row["rank"] or "")

@@ -36,7 +36,8 @@ METHOD_TEXT = [
 def _grid() -> dag.AgGrid:
     rank = {"type": "numericColumn", "width": 120, "filter": "agNumberColumnFilter"}
     cols = [
-        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 92, "pinned": "left",
+        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 132, "minWidth": 132,
+         "maxWidth": 132, "pinned": "left", "resizable": False, "suppressAutoSize": True,
          "sortable": False, "filter": False, "checkboxSelection": True, "headerCheckboxSelection": False},
         {"headerName": "Name", "field": "name", "minWidth": 190, "filter": "agTextColumnFilter"},
         {"headerName": "Rank: overall", "field": "rank_overall", "sort": "asc", **rank},

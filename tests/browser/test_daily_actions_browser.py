@@ -1,6 +1,9 @@
 """Real headless Chromium: sign in, open a record by double-click, complete a task, watch the bell drop."""
 
+import time
+
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -39,6 +42,18 @@ def _click(dash_duo, element):
     element.click()
 
 
+def _click_css(dash_duo, css, attempts=4):
+    """Find, scroll to and tap an element, finding it again if a re-render replaced it meanwhile."""
+    for attempt in range(attempts):
+        try:
+            _click(dash_duo, dash_duo.wait_for_element(css, timeout=15))
+            return
+        except (StaleElementReferenceException, ElementClickInterceptedException):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
 def _wait(dash_duo, condition, timeout=15):
     WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
 
@@ -67,7 +82,7 @@ def test_sergeant_sees_team_and_opens_with_touch_button(dash_duo, app):
     assert "My team" in summary
     _wait(dash_duo, lambda: len({e.text for e in dash_duo.driver.find_elements(
         By.CSS_SELECTOR, ".ag-cell[col-id='oic']")}) > 1)
-    _click(dash_duo, dash_duo.find_element(".ag-row[row-index='0'] .grid-open-button"))
+    _click_css(dash_duo, ".ag-row[row-index='0'] .grid-open-button")
     dash_duo.wait_for_element("#record-ref", timeout=15)
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".task-button")
 
