@@ -6,40 +6,23 @@ import pytest
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.steps import show, sign_in, tap, wait_until
 from tests.helpers import actor_for, crime_of
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(dash_duo, app, username):
-    dash_duo.start_server(app, navigate=False)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
-    dash_duo.find_element("#login-button").click()
-    dash_duo.server_url = base
-    dash_duo.wait_for_element(".worklist-grid .ag-row", timeout=20)
+    sign_in(dash_duo, app, username, ready_css=".worklist-grid .ag-row")
 
 
 def _bell(dash_duo) -> int:
     return int(dash_duo.find_element("#bell-count").text)
 
 
-def _show(dash_duo, element):
-    """Scroll the page so the element is in the middle of the viewport."""
-    dash_duo.driver.execute_script(
-        "const r = arguments[0].getBoundingClientRect();"
-        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
-
-
-def _click(dash_duo, element):
-    """Scroll an element into view, then tap it."""
-    _show(dash_duo, element)
-    element.click()
+_show = show
+_click = tap
 
 
 def _click_css(dash_duo, css, attempts=4):
@@ -54,8 +37,7 @@ def _click_css(dash_duo, css, attempts=4):
             time.sleep(0.5)
 
 
-def _wait(dash_duo, condition, timeout=15):
-    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+_wait = wait_until
 
 
 def test_officer_double_clicks_completes_and_bell_drops(dash_duo, app):

@@ -5,35 +5,19 @@ import time
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.steps import sign_in, tap, wait_until
 
 pytestmark = pytest.mark.browser
 PORT = 58062
 
 
 def _sign_in(dash_duo, app, username):
-    dash_duo.start_server(app, navigate=False, port=PORT)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
-    dash_duo.find_element("#login-button").click()
-    dash_duo.server_url = base
-    dash_duo.wait_for_element("#main-tabs", timeout=20)
+    sign_in(dash_duo, app, username, port=PORT)
 
 
-def _click(dash_duo, element):
-    """Scroll the element to the middle of the viewport, then tap it."""
-    dash_duo.driver.execute_script(
-        "const r = arguments[0].getBoundingClientRect();"
-        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
-    element.click()
-
-
-def _wait(dash_duo, condition, timeout=20):
-    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+_click = tap
+_wait = wait_until
 
 
 def _ranks(dash_duo) -> dict:

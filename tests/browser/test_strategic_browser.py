@@ -2,10 +2,9 @@
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from data_access.importers import import_file
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.steps import sign_in, tap, wait_until
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
@@ -25,26 +24,12 @@ def _seed(store):
     import_file(store, admin, "recorded-crime", prc.encode(), "prc.csv")
 
 
-def _wait(dash_duo, condition, timeout=20):
-    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
-
-
 def _sign_in(dash_duo, app, username):
-    dash_duo.start_server(app, navigate=False, port=PORT)
-    base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
-    dash_duo.find_element("#login-button").click()
-    dash_duo.server_url = base
-    dash_duo.wait_for_element("#main-tabs", timeout=20)
-    return base
+    return sign_in(dash_duo, app, username, port=PORT)
 
 
-def _click(dash_duo, element):
-    dash_duo.driver.execute_script(
-        "const r = arguments[0].getBoundingClientRect(); window.scrollBy(0, r.top - window.innerHeight / 2);", element)
-    element.click()
+_click = tap
+_wait = wait_until
 
 
 def test_leader_opens_the_strategic_tab_then_the_public_page(dash_duo, app):

@@ -1,0 +1,36 @@
+"""Shared browser-test steps: sign in through the real form, scroll and tap, wait for a condition."""
+
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import DEMO_PASSWORD
+
+
+def sign_in(dash_duo, app, username, port=None, ready_css="#main-tabs"):
+    """Start the app, sign in through the login form and wait for ready_css; returns the base URL."""
+    dash_duo.start_server(app, navigate=False, **({"port": port} if port else {}))
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/login")
+    dash_duo.wait_for_element("#username").send_keys(username)
+    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
+    dash_duo.find_element("#login-button").click()
+    dash_duo.server_url = base
+    dash_duo.wait_for_element(ready_css, timeout=20)
+    return base
+
+
+def show(dash_duo, element):
+    """Scroll the page so the element sits in the middle of the viewport."""
+    dash_duo.driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
+
+
+def tap(dash_duo, element):
+    """Scroll an element into view, then tap it."""
+    show(dash_duo, element)
+    element.click()
+
+
+def wait_until(dash_duo, condition, timeout=20):
+    """Wait until condition() is truthy."""
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
