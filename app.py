@@ -247,6 +247,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.secure_cookies,
+        # Largest request accepted (an import upload arrives base64-encoded inside a callback).
+        MAX_CONTENT_LENGTH=config.max_upload_mb * 1024 * 1024,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
         TESTING=config.testing,

@@ -41,6 +41,7 @@ class Config:
     session_minutes: int = 720
     idle_minutes: int = 60
     secure_cookies: bool = False
+    max_upload_mb: int = 300
     demo_preset: str = "demo"
     generate_on_empty: bool = True
     testing: bool = False
@@ -70,6 +71,7 @@ def from_env() -> Config:
         session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "720")),
         idle_minutes=int(os.environ.get("BEACON_IDLE_MINUTES", "60")),
         secure_cookies=os.environ.get("BEACON_SECURE_COOKIES", "0") == "1",
+        max_upload_mb=int(os.environ.get("BEACON_MAX_UPLOAD_MB", "300")),
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,

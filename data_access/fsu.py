@@ -322,6 +322,13 @@ def person_details(store, actor: Actor, person_id) -> dict:
     return sections
 
 
+def _cell(value):
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ or a control is quoted with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def export_summary(store, actor: Actor, person_id) -> dict:
     """A CSV of one person's summary for a partner meeting, referral or CPS file; audited as an export."""
     force_id = require_fsu(store, actor)
@@ -334,7 +341,7 @@ def export_summary(store, actor: Actor, person_id) -> dict:
     w = csv.writer(buf)
     w.writerow(["field", "value"])
     for key, value in d["summary"]:
-        w.writerow([key, value])
+        w.writerow([_cell(key), _cell(value)])
     w.writerow(["statement", "Ranks count past interactions only; they predict nothing and must never reduce "
                              "the service anyone receives."])
     return {"filename": f"fsu-summary-{row['person_id']}-{good['run_date']}.csv", "content": buf.getvalue()}

@@ -256,8 +256,11 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
             r["deployable"] = "Restricted"
         rows.append(r)
     by_team = _by_team(recent, offs, tree, avail, set(visible))
-    if visible:
-        with store.engine.begin() as conn:
+    # Every per-officer read is audited, whether or not availability was visible in it.
+    with store.engine.begin() as conn:
+        write_audit(conn, actor, "read", "productivity_team", scope.value,
+                    detail={"officers": len(offs)})
+        if visible:
             write_audit(conn, actor, "read", "availability_team", scope.value,
                         detail={"officers": visible, "count": len(visible)})
     trend = pr.daily_trend(frames["daily"], offs["id"].tolist(), metric, p["history_start"], p["end"],

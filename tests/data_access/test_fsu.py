@@ -173,3 +173,11 @@ def test_every_fsu_setting_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "fsu.md").read_text()
     missing = [d["name"] for d in describe_fsu_settings() if f"`{d['name']}`" not in doc]
     assert not missing
+
+
+def test_export_cells_cannot_run_as_spreadsheet_formulas():
+    from data_access.fsu import _cell
+
+    assert _cell('=HYPERLINK("http://x","x")') == '\'=HYPERLINK("http://x","x")'
+    assert _cell("+44 7700") == "'+44 7700" and _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell("SMITH, John") == "SMITH, John" and _cell(12) == 12
