@@ -1,5 +1,6 @@
 """Shared browser-test steps: sign in through the real form, scroll and tap, wait for a condition."""
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import DEMO_PASSWORD
@@ -32,5 +33,6 @@ def tap(dash_duo, element):
 
 
 def wait_until(dash_duo, condition, timeout=20):
-    """Wait until condition() is truthy."""
-    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+    """Wait until condition() is truthy; a grid redrawn mid-read just means reading again."""
+    WebDriverWait(dash_duo.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _d: condition())
