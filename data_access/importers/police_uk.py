@@ -61,6 +61,25 @@ def _outcome(parsed: Parsed, label: str) -> tuple:
     return label, mapped[0], mapped[1]
 
 
+def _month_and_force(parsed: Parsed, line: Line, fields: list, header: list, pos: dict):
+    """The checks every police.uk row shares: width, month and force; None (with line.reason) on failure."""
+    line.reason = _width(fields, header)
+    if line.reason:
+        return None
+    try:
+        month = parse_month(fields[pos["Month"]])
+    except ValueError as exc:
+        line.reason = f"bad date: {exc}"
+        return None
+    code, line.reason = _force(fields, pos)
+    if line.reason:
+        if line.reason.startswith("unknown"):
+            # Reported in the import summary as well as on the quarantined row.
+            parsed.note("unknown_force_names", fields[pos["Falls within"]].strip())
+        return None
+    return month, code
+
+
 def parse_street(text: str, file_name: str = "") -> Parsed:
     header, rows = csv_lines(text)
     pos = require_columns(header, ("Month", "Falls within", "Crime type"), STREET_WHAT)
@@ -71,19 +90,10 @@ def parse_street(text: str, file_name: str = "") -> Parsed:
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        line.reason = _width(fields, header)
-        if line.reason:
+        checked = _month_and_force(parsed, line, fields, header, pos)
+        if checked is None:
             continue
-        try:
-            month = parse_month(fields[pos["Month"]])
-        except ValueError as exc:
-            line.reason = f"bad date: {exc}"
-            continue
-        code, line.reason = _force(fields, pos)
-        if line.reason:
-            parsed.note("unknown_force_names", fields[pos["Falls within"]].strip()) \
-                if line.reason.startswith("unknown") else None
-            continue
+        month, code = checked
         crime_type = fields[pos["Crime type"]].strip()
         if not crime_type:
             line.reason = "missing crime type: empty Crime type"
@@ -114,17 +124,10 @@ def parse_outcomes(text: str, file_name: str = "") -> Parsed:
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        line.reason = _width(fields, header)
-        if line.reason:
+        checked = _month_and_force(parsed, line, fields, header, pos)
+        if checked is None:
             continue
-        try:
-            month = parse_month(fields[pos["Month"]])
-        except ValueError as exc:
-            line.reason = f"bad date: {exc}"
-            continue
-        code, line.reason = _force(fields, pos)
-        if line.reason:
-            continue
+        month, code = checked
         crime_id = fields[pos["Crime ID"]].strip()
         if not crime_id:
             line.reason = "missing crime id: an outcome must name its crime"
