@@ -8,9 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dash
-import diskcache
 import flask
-from dash import DiskcacheManager
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -257,7 +255,6 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     # [strategic public routes]
     server.register_blueprint(make_public_blueprint(store))
 
-    jobs = diskcache.Cache(str(Path(config.cache_dir) / "jobs"))
     app = dash.Dash(
         __name__,
         server=server,
@@ -266,7 +263,6 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         assets_folder=str(ROOT / "assets"),
         external_stylesheets=STYLESHEETS,
         suppress_callback_exceptions=True,
-        background_callback_manager=DiskcacheManager(jobs),
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None)

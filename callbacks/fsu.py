@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from callbacks.auth import current_actor
 from components.fsu import details_body, lpa_figure, run_banner
+from components.jobs import failure_text, progress_label
 from components.notes import method_note
 from data_access import fsu
-from data_access.errors import AccessDenied
+from data_access.jobs import state as job_state
 from layouts.fsu import CHART_METHOD, GRID_METHOD
 
 HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
@@ -31,8 +32,7 @@ def _fsu_request_denied() -> bool:
 def register(app, store) -> None:
     @app.server.before_request
     def _fsu_guard():
-        # Background jobs and their polling requests run outside the callback body, so they are refused
-        # here, before Dash starts anything, as well as inside every data_access call.
+        # Refused here, before Dash runs anything, as well as inside every data_access call.
         if _fsu_request_denied():
             return flask.jsonify({"error": "forbidden"}), 403
         return None
@@ -98,41 +98,32 @@ def register(app, store) -> None:
         out = fsu.export_summary(store, actor, person_id)
         return dcc.send_string(out["content"], out["filename"])
 
-    @app.callback(Output("fsu-ticket", "data"), Output("fsu-job-state", "children"),
+    @app.callback(Output("fsu-job", "data"), Output("fsu-poll", "disabled"), Output("fsu-job-state", "children"),
+                  Output("fsu-refresh", "disabled"),
                   Input("fsu-refresh", "n_clicks"), prevent_initial_call=True)
     def request_refresh(n):
         actor = current_actor()
         if not n:
             fsu.require_fsu(store, actor)
             raise PreventUpdate
-        ticket = fsu.request_run(store, actor)
-        return ticket, html.Span("Refresh queued…")
+        return fsu.start_refresh(store, actor), False, html.Span("Refresh queued…"), True
 
     @app.callback(
         Output("fsu-run-done", "data"), Output("fsu-job-state", "children", allow_duplicate=True),
-        Input("fsu-ticket", "data"),
-        background=True,
-        progress=[Output("fsu-progress", "value"), Output("fsu-progress", "label")],
-        running=[(Output("fsu-refresh", "disabled"), True, False)],
+        Output("fsu-progress", "value"), Output("fsu-progress", "label"),
+        Output("fsu-poll", "disabled", allow_duplicate=True), Output("fsu-refresh", "disabled", allow_duplicate=True),
+        Input("fsu-poll", "n_intervals"), State("fsu-job", "data"),
         prevent_initial_call=True,
     )
-    def run_refresh(set_progress, ticket):
-        # A job process: no request, no session. The ticket names the run; data_access finds who queued it
-        # and checks their permission again before any data is read.
-        if not ticket:
-            raise PreventUpdate
-        store.engine.dispose(close=False)  # never share the parent's pooled connections across a fork
-
-        def progress(pct, label):
-            set_progress((pct, f"{pct}% {label}"))
-
-        try:
-            result = fsu.run_from_ticket(store, ticket, progress)
-        except AccessDenied:
-            return no_update, html.Span("Refresh refused.", className="text-danger")
-        if result["status"] == "succeeded":
-            return result, html.Span([html.I(className="bi bi-check-circle me-1", **{"aria-hidden": "true"}),
-                                      f"Refresh finished: {result['people_listed']} people listed."])
-        return result, html.Span([html.I(className="bi bi-x-octagon me-1", **{"aria-hidden": "true"}),
-                                  f"Refresh failed: {result.get('message')}. The last good list is still shown."],
-                                 className="text-danger")
+    def follow_refresh(_n, job_id):
+        state = job_state(store, current_actor(), job_id)
+        if not state["finished"]:
+            return no_update, no_update, state["percent"], progress_label(state), False, True
+        result = state["result"] or {}
+        if state["status"] == "succeeded" and result.get("status") == "succeeded":
+            done = html.Span([html.I(className="bi bi-check-circle me-1", **{"aria-hidden": "true"}),
+                              f"Refresh finished: {result['people_listed']} people listed."])
+            return result, done, 100, "100% done", True, False
+        failed = dict(state, message=result.get("message") or state["message"])
+        return (result or no_update, [failure_text(failed, "Refresh"), " The last good list is still shown."],
+                100, "failed", True, False)

@@ -2,10 +2,11 @@
 
 import flask
 import pandas as pd
-from dash import Input, Output, State, html
+from dash import Input, Output, State, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.auth import current_actor
+from components.jobs import failure_text, progress_label
 from components.notes import method_note
 from components.strategic import (
     fmt,
@@ -28,7 +29,8 @@ from data_access.strategic import (
     set_tactic,
     strategic_settings,
 )
-from data_access.strategic_imports import run_staged, stage_upload
+from data_access.jobs import state as job_state
+from data_access.strategic_imports import start_import
 from layouts.strategic import (
     BCU_METHOD,
     QUADRANT_METHOD,
@@ -159,26 +161,28 @@ def register(app, store) -> None:
                 method_note(RECS_METHOD, as_of), _cost_note(view),
                 f"/strategic/pack?area={area}&force={force}")
 
-    @app.callback(Output("st-import-token", "data"), Output("st-import-result", "children"),
+    @app.callback(Output("st-import-job", "data"), Output("st-import-poll", "disabled"),
+                  Output("st-import-result", "children"),
+                  Output("st-progress", "value"), Output("st-progress", "label"),
                   Input("st-upload", "contents"), State("st-upload", "filename"), State("st-import-kind", "value"),
                   prevent_initial_call=True)
-    def stage(contents, filename, kind):
-        # A normal request knows who is signed in; the background job below only gets the token.
-        token = stage_upload(store, current_actor(), kind, contents, filename)
-        return token, html.Div(f"Importing {filename}...", className="text-body-secondary")
+    def start(contents, filename, kind):
+        job_id = start_import(store, current_actor(), kind, contents, filename)
+        return job_id, False, html.Div(f"Importing {filename}...", className="text-body-secondary"), 0, "queued"
 
     @app.callback(Output("st-import-result", "children", allow_duplicate=True),
                   Output("st-progress", "value", allow_duplicate=True),
                   Output("st-progress", "label", allow_duplicate=True),
-                  Input("st-import-token", "data"), background=True,
-                  progress=[Output("st-progress", "value"), Output("st-progress", "label")],
+                  Output("st-import-poll", "disabled", allow_duplicate=True),
+                  Input("st-import-poll", "n_intervals"), State("st-import-job", "data"),
                   prevent_initial_call=True)
-    def run_import(set_progress, token):
-        if not token:
-            raise PreventUpdate
-        report = run_staged(store, token, lambda f, text: set_progress((int(f * 100), text)))
-        # The last progress update can be missed by the poller, so the finished state is an output too.
-        return report_text(report), 100, "done"
+    def follow(_n, job_id):
+        state = job_state(store, current_actor(), job_id)
+        if not state["finished"]:
+            return no_update, state["percent"], progress_label(state), False
+        if state["status"] != "succeeded":
+            return failure_text(state, "The import"), 100, "failed", True
+        return report_text(state["result"]), 100, "done", True
 
     @app.callback(Output("st-history", "children"), Input("st-import-result", "children"), Input("st-history", "id"))
     def history(_result, _):

@@ -12,12 +12,12 @@ import csv
 import io
 import json
 import os
-import secrets
 from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import and_, select
 
+from data_access import jobs
 from data_access.accounts import load_actor
 from data_access.actor import Actor
 from data_access.audit import write_audit
@@ -61,11 +61,10 @@ def require_fsu(store, actor: Actor) -> int:
 
 
 # ----- runs -----------------------------------------------------------------------------------
-def request_run(store, actor: Actor) -> dict:
-    """Queue a run for the actor's force; returns the one-use ticket the background job presents."""
+def request_run(store, actor: Actor) -> int:
+    """Queue a run for the actor's force, one at a time; returns the run id."""
     force_id = require_fsu(store, actor)
     now = now_local()
-    token = secrets.token_urlsafe(32)
     with store.engine.begin() as conn:
         busy = conn.execute(select(fsu_run.c.id).where(and_(
             fsu_run.c.force_id == force_id, fsu_run.c.status.in_(["queued", "running"]),
@@ -73,38 +72,30 @@ def request_run(store, actor: Actor) -> dict:
         if busy is not None:
             raise BadRequest("a refresh is already in progress")
         run_id = conn.execute(fsu_run.insert().values(
-            force_id=force_id, status="queued", token=token, started_by=actor.user_id, requested_at=now,
+            force_id=force_id, status="queued", started_by=actor.user_id, requested_at=now,
         )).inserted_primary_key[0]
         write_audit(conn, actor, "write", "fsu_run", run_id, detail={"status": "queued"})
-    return {"run_id": int(run_id), "token": token}
+    return int(run_id)
 
 
-def run_from_ticket(store, ticket, progress=None) -> dict:
-    """Run a queued refresh inside a background job: the actor is the one who queued it, re-checked here."""
-    if not isinstance(ticket, dict) or not isinstance(ticket.get("token"), str):
-        raise AccessDenied("no valid ticket")
-    try:
-        run_id = int(ticket.get("run_id"))
-    except (TypeError, ValueError):
-        raise AccessDenied("no valid ticket") from None
-    with store.engine.begin() as conn:
-        row = conn.execute(select(fsu_run).where(fsu_run.c.id == run_id)).mappings().first()
-        if row is None or row["status"] != "queued" or not row["token"] \
-                or not secrets.compare_digest(row["token"], ticket["token"]):
-            raise AccessDenied("no valid ticket")
-        # One use only: a replayed ticket finds no token.
-        conn.execute(fsu_run.update().where(fsu_run.c.id == run_id).values(token=None))
-    actor = load_actor(store, row["started_by"])
-    if actor is None or not actor.can_view_fsu:
-        _finish(store, None, run_id, "failed", message="the account that queued the run lost the permission")
-        raise AccessDenied("the frequent-service-user permission is required")
-    return execute_run(store, actor, run_id, progress)
+def start_refresh(store, actor: Actor) -> int:
+    """Queue a run and start it as a background job; returns the job id the screen follows."""
+    run_id = request_run(store, actor)
+
+    def work(progress):
+        # The job may wait behind another: the account must still hold the permission when it starts.
+        current = load_actor(store, actor.user_id)
+        if current is None or not current.can_view_fsu:
+            _finish(store, None, run_id, "failed", message="the account that queued the run lost the permission")
+            raise AccessDenied("the frequent-service-user permission is required")
+        return execute_run(store, current, run_id, progress)
+
+    return jobs.start(store, actor, "fsu-refresh", work)
 
 
 def run_now(store, actor: Actor, progress=None, run_date=None) -> dict:
     """Queue and run a refresh in this process (the command line and tests)."""
-    ticket = request_run(store, actor)
-    return execute_run(store, actor, ticket["run_id"], progress, run_date)
+    return execute_run(store, actor, request_run(store, actor), progress, run_date)
 
 
 def execute_run(store, actor: Actor, run_id: int, progress=None, run_date=None) -> dict:
@@ -157,7 +148,7 @@ def compute_run(engine, force_id: int, run_date, settings: FsuSettings, step) ->
 def _finish(store, actor, run_id: int, status: str, message: str | None = None) -> None:
     with store.engine.begin() as conn:
         conn.execute(fsu_run.update().where(fsu_run.c.id == run_id).values(
-            status=status, finished_at=now_local(), message=message, token=None))
+            status=status, finished_at=now_local(), message=message))
         write_audit(conn, actor, "write", "fsu_run", run_id, detail={"status": status, "message": message})
 
 

@@ -336,6 +336,22 @@ audit_log = Table(
 Index("ix_audit_at", audit_log.c.at)
 Index("ix_audit_action_object", audit_log.c.action, audit_log.c.object_id, audit_log.c.at)
 
+# Long work started from the screen (imports, refreshes): who started it, how it ended, its result.
+job = Table(
+    "job",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("account_id", Integer, nullable=False),
+    Column("status", String(12), nullable=False),  # queued | running | succeeded | failed
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime, nullable=True),
+    Column("finished_at", DateTime, nullable=True),
+    Column("result", Text, nullable=True),  # JSON the screen renders
+    Column("message", Text, nullable=True),
+)
+Index("ix_job_account", job.c.account_id, job.c.id)
+
 # Single-row key/value facts: the data version (bumped on every write), generation time, preset.
 meta = Table(
     "meta",

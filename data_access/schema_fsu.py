@@ -44,7 +44,6 @@ fsu_run = Table(
     Column("id", Integer, primary_key=True),
     Column("force_id", Integer, nullable=False),
     Column("status", String(12), nullable=False),  # queued | running | succeeded | failed
-    Column("token", String(64), nullable=True),  # one-use ticket the background job must present
     Column("started_by", Integer, nullable=True),
     Column("requested_at", DateTime, nullable=False),
     Column("started_at", DateTime, nullable=True),

@@ -4,6 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.jobs import job_tracker
 from scoring.settings_fsu import THEME_LABELS, THEMES, describe_fsu_settings
 
 STATEMENT = ("This list counts past interactions with the police. It predicts nothing about anyone's behaviour, "
@@ -117,7 +118,7 @@ def layout(actor) -> html.Div:
         html.Details([html.Summary("How the list is made"), html.Ul([html.Li(t) for t in METHOD_TEXT]),
                       _settings_table()], className="small mt-3", id="fsu-method"),
         dcc.Store(id="fsu-person"),
-        dcc.Store(id="fsu-ticket"),
+        *job_tracker("fsu"),
         dcc.Store(id="fsu-run-done"),
         dcc.Download(id="fsu-download"),
     ], className="fsu-tab")

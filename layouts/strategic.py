@@ -3,6 +3,7 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.jobs import job_tracker
 from components.strategic import ranks_grid
 from scoring.settings_strategic import DEFAULT_STRATEGIC
 
@@ -38,7 +39,7 @@ def _imports(areas) -> html.Div:
                 [html.I(className="bi bi-upload me-2", **{"aria-hidden": "true"}), "Choose a file to import"]),
                 className="upload-box btn btn-outline-primary w-100 py-3", multiple=False), xs=12, md=8),
         ], className="g-2 mb-2"),
-            dcc.Store(id="st-import-token"),
+            *job_tracker("st-import"),
             dbc.Progress(id="st-progress", value=0, label="", className="mb-2", style={"height": "24px"}),
             html.Div(id="st-import-result", role="status"),
             html.H3("Recent imports", className="h6 mt-3"),

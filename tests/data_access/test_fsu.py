@@ -1,14 +1,15 @@
 """Frequent service users on real SQLite and PostgreSQL: runs, versions, access, audit, linking quality."""
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from data_access import fsu
+from data_access import fsu, jobs
 from data_access.errors import AccessDenied, BadRequest
-from data_access.schema import audit_log, incident
+from data_access.schema import audit_log, incident, user_account
 from data_access.schema_fsu import fsu_result, fsu_run, incident_party, missing_episode
 from scoring.settings_fsu import describe_fsu_settings
 from tests.helpers import actor_for
@@ -135,21 +136,36 @@ def test_failed_run_keeps_the_last_good_run_and_says_so(store, analyst, ran, mon
     assert after["latest_run"]["status"] == "failed"
 
 
-def test_ticket_is_one_use_and_cannot_be_forged(store, analyst):
-    ticket = fsu.request_run(store, analyst)
+def test_refresh_runs_as_a_job_that_only_its_starter_can_follow(store, analyst):
+    job_id = fsu.start_refresh(store, analyst)
     with pytest.raises(BadRequest):
         fsu.request_run(store, analyst)  # one at a time
-    for forged in (None, {}, {"run_id": ticket["run_id"], "token": "guess"}, {"run_id": "x", "token": "y"}):
-        with pytest.raises(AccessDenied):
-            fsu.run_from_ticket(store, forged)
-    seen = []
-    assert fsu.run_from_ticket(store, ticket, lambda p, label: seen.append(p))["status"] == "succeeded"
-    assert seen[-1] == 100
-    with pytest.raises(AccessDenied):
-        fsu.run_from_ticket(store, ticket)  # replayed
+    jobs.runner(store).wait(job_id, timeout=120)
+    state = jobs.state(store, analyst, job_id)
+    assert state["status"] == "succeeded" and state["percent"] == 100
+    assert state["result"]["status"] == "succeeded" and state["result"]["people_listed"] > 0
     with store.engine.connect() as conn:
-        run = conn.execute(select(fsu_run).where(fsu_run.c.id == ticket["run_id"])).mappings().one()
-    assert run["status"] == "succeeded" and run["token"] is None and json.loads(run["link_counts"])
+        run = conn.execute(select(fsu_run).where(fsu_run.c.id == state["result"]["run_id"])).mappings().one()
+    assert run["status"] == "succeeded" and json.loads(run["link_counts"])
+    for other in (actor_for(store, "admin"), actor_for(store, "leader"), None):
+        with pytest.raises(AccessDenied):
+            jobs.state(store, other, job_id)
+
+
+def test_refresh_rechecks_the_permission_when_the_job_starts(store, analyst):
+    gate = threading.Event()
+    blocker = jobs.start(store, analyst, "test-block", lambda progress: gate.wait(60) and {})
+    job_id = fsu.start_refresh(store, analyst)  # waits behind the blocker
+    with store.engine.begin() as conn:
+        conn.execute(user_account.update().where(user_account.c.id == analyst.user_id).values(can_view_fsu=False))
+    gate.set()
+    jobs.runner(store).wait(blocker, timeout=60)
+    jobs.runner(store).wait(job_id, timeout=60)
+    state = jobs.state(store, analyst, job_id)
+    assert state["status"] == "failed" and "refused" in state["message"]
+    with store.engine.connect() as conn:
+        run = conn.execute(select(fsu_run).order_by(fsu_run.c.id.desc())).mappings().first()
+    assert run["status"] == "failed" and "lost the permission" in run["message"]
 
 
 def test_chart_ignores_people_not_on_the_list(store, analyst, ran):

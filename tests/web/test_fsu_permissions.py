@@ -24,7 +24,6 @@ def listed(store):
 
 def _requests(app, person_id):
     """(output, body) for every fsu callback, with values a forger would send."""
-    ticket = {"run_id": 1, "token": "forged"}
     export = payload(app, "fsu-download.data", {"fsu-export.n_clicks": 1}, ["fsu-export.n_clicks"])
     export["state"] = [{"id": "fsu-person", "property": "data", "value": person_id}]
     return [
@@ -38,8 +37,8 @@ def _requests(app, person_id):
         ("fsu-details.children", payload(app, "fsu-details.children", {"fsu-person.data": person_id},
                                          ["fsu-person.data"])),
         ("fsu-download.data", export),
-        ("fsu-ticket.data", payload(app, "fsu-ticket.data", {"fsu-refresh.n_clicks": 1}, ["fsu-refresh.n_clicks"])),
-        ("fsu-run-done.data", payload(app, "fsu-run-done.data", {"fsu-ticket.data": ticket}, ["fsu-ticket.data"])),
+        ("fsu-job.data", payload(app, "fsu-job.data", {"fsu-refresh.n_clicks": 1}, ["fsu-refresh.n_clicks"])),
+        ("fsu-run-done.data", payload(app, "fsu-run-done.data", {"fsu-poll.n_intervals": 1}, ["fsu-poll.n_intervals"])),
     ]
 
 
@@ -67,7 +66,7 @@ def test_analyst_gets_every_view_and_the_details_are_audited(app, client, store,
 
     before = count("read"), count("export")
     for output, body in _requests(app, person_id):
-        if output in ("fsu-run-done.data", "fsu-ticket.data"):
+        if output in ("fsu-run-done.data", "fsu-job.data"):
             continue  # the refresh is exercised in tests/data_access/test_fsu.py
         resp = client.post("/_dash-update-component", json=body)
         assert resp.status_code == 200, (output, resp.status_code, resp.data[:200])
@@ -93,3 +92,21 @@ def test_only_the_permission_shows_the_tab(app, client, username):
     layout = client.get("/_dash-layout")
     assert layout.status_code == 200
     assert (b"fsu-grid" in layout.data) == (username == "analyst")
+
+
+def test_analyst_starts_a_refresh_and_follows_it_to_the_end(app, client, store):
+    from data_access import jobs
+
+    login(client, "analyst")
+    resp = post(client, app, "fsu-job.data", {"fsu-refresh.n_clicks": 1}, ["fsu-refresh.n_clicks"])
+    assert resp.status_code == 200, resp.data[:300]
+    started = resp.get_json()["response"]
+    job_id = started["fsu-job"]["data"]
+    assert started["fsu-poll"]["disabled"] is False and started["fsu-refresh"]["disabled"] is True
+    jobs.runner(store).wait(job_id, timeout=120)
+    body = payload(app, "fsu-run-done.data", {"fsu-poll.n_intervals": 1}, ["fsu-poll.n_intervals"])
+    body["state"] = [{"id": "fsu-job", "property": "data", "value": job_id}]
+    done = client.post("/_dash-update-component", json=body).get_json()["response"]
+    assert done["fsu-run-done"]["data"]["status"] == "succeeded"
+    assert done["fsu-poll"]["disabled"] is True and done["fsu-refresh"]["disabled"] is False
+    assert "Refresh finished" in str(done["fsu-job-state"]["children"])

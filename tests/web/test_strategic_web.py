@@ -84,7 +84,7 @@ def test_pack_needs_a_reader(app, client, sqlite_store):
 
 def test_import_upload_is_for_administrators_only(app, client):
     login(client, "analyst")
-    resp = post_with_state(client, app, "st-import-token.data",
+    resp = post_with_state(client, app, "st-import-job.data",
                 {"st-upload.contents": "data:text/csv;base64,YQ==", "st-upload.filename": "x.csv",
                  "st-import-kind.value": "street"}, ["st-upload.contents"])
     assert resp.status_code == 403
@@ -126,28 +126,41 @@ def test_public_blueprint_reaches_nothing_else(app, client):
     assert client.get("/public/../strategic/pack").status_code in (302, 401, 404)
 
 
-def test_administrator_stages_an_upload_and_the_job_imports_it(app, client, sqlite_store):
+def _follow(client, app, job_id):
+    return post_with_state(client, app, "st-progress.value@",
+                           {"st-import-poll.n_intervals": 1, "st-import-job.data": job_id}, ["st-import-poll.n_intervals"])
+
+
+def test_administrator_uploads_and_follows_the_import_job(app, client, sqlite_store):
     import base64
 
+    from data_access import jobs
     from data_access.schema_strategic import bench_use_of_force
-    from data_access.strategic_imports import run_staged
     from tests.strategic_data import drop_demo_data
 
     drop_demo_data(sqlite_store)
     login(client, "admin")
     csv_text = "Region,Police Force,Total\nR,Kent,12\nR,Total South East,99\n"
     data_url = "data:text/csv;base64," + base64.b64encode(csv_text.encode()).decode()
-    resp = post_with_state(client, app, "st-import-token.data",
+    resp = post_with_state(client, app, "st-import-job.data",
                            {"st-upload.contents": data_url, "st-upload.filename": "april2018-march2019.csv",
                             "st-import-kind.value": "use-of-force"}, ["st-upload.contents"])
     assert resp.status_code == 200
-    token = resp.get_json()["response"]["st-import-token"]["data"]
-    report = run_staged(sqlite_store, token)
-    assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"]) == (2, 1, 1)
+    started = resp.get_json()["response"]
+    job_id = started["st-import-job"]["data"]
+    assert started["st-import-poll"]["disabled"] is False
+    jobs.runner(app.beacon_store).wait(job_id, timeout=60)
+    done = _follow(client, app, job_id).get_json()["response"]
+    assert done["st-import-poll"]["disabled"] is True and done["st-progress"]["label"] == "done"
+    assert "Read 2, loaded 1, quarantined 1" in json.dumps(done["st-import-result"])
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(bench_use_of_force.c.incidents)).scalars().all() == [12]
-    with pytest.raises(Exception):
-        run_staged(sqlite_store, token)  # a token works once
+    # Another account, even another administrator's session, cannot follow this job; nor a made-up id.
+    client.get("/logout")
+    login(client, "leader")
+    assert _follow(client, app, job_id).status_code == 403
+    assert _follow(client, app, 10**9).status_code == 403
+    assert _follow(client, app, "x").status_code == 403
 
 
 def test_administrator_edits_a_tactic(app, client, sqlite_store):

@@ -1,0 +1,137 @@
+"""Background jobs: long work started from the screen runs on a worker thread; its state is kept for polling.
+
+A job runs in the web process on one worker thread, not in a forked process: a fork copies the
+parent's open SQLite and diskcache connections and any lock another request thread held at that
+moment, which can leave the child waiting for ever. The job row (status, result) is in the database
+and the progress in the diskcache beside the result cache, so any web process can answer a poll.
+"""
+
+import json
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import diskcache
+from sqlalchemy import select
+
+from data_access.audit import write_audit
+from data_access.clock import now_local
+from data_access.errors import AccessDenied, BadRequest
+from data_access.schema import job
+
+log = logging.getLogger(__name__)
+
+# A queued or running job with no sign of life for this long was cut off (the process stopped).
+STALE_AFTER = timedelta(minutes=30)
+PROGRESS_TTL_SECONDS = 24 * 3600
+
+
+class JobRunner:
+    """One worker thread per store: jobs run one at a time, in the order they were started."""
+
+    def __init__(self, progress_dir: Path | str):
+        # One at a time: on two cores a second import only slows the first, and SQLite has one writer.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beacon-job")
+        self._progress = diskcache.Cache(str(progress_dir))
+        self._futures: dict[int, Future] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, job_id: int, fn) -> None:
+        with self._lock:
+            self._futures[job_id] = self._pool.submit(fn)
+
+    def wait(self, job_id: int, timeout: float | None = None) -> None:
+        """Block until the job ends (the command line and tests)."""
+        with self._lock:
+            future = self._futures.get(job_id)
+        if future is not None:
+            future.result(timeout)
+
+    def set_progress(self, job_id: int, percent: int, label: str) -> None:
+        self._progress.set(f"job:{job_id}", (max(0, min(100, int(percent))), str(label)[:200], time.time()),
+                           expire=PROGRESS_TTL_SECONDS)
+
+    def progress(self, job_id: int):
+        return self._progress.get(f"job:{job_id}", default=None)
+
+
+_runner_lock = threading.Lock()
+
+
+def runner(store) -> JobRunner:
+    """The store's job runner, made on first use."""
+    with _runner_lock:
+        found = getattr(store, "_job_runner", None)
+        if found is None:
+            found = JobRunner(Path(store.cache.directory) / "jobs")
+            store._job_runner = found
+        return found
+
+
+def start(store, actor, kind: str, work) -> int:
+    """Record a job for actor and run work(progress) on the worker thread; returns the job id.
+
+    work receives progress(percent, label) and returns a JSON-serialisable result.
+    """
+    with store.engine.begin() as conn:
+        job_id = int(conn.execute(job.insert().values(
+            kind=kind, account_id=actor.user_id, status="queued", created_at=now_local(),
+        )).inserted_primary_key[0])
+        write_audit(conn, actor, "write", "job", job_id, detail={"kind": kind, "status": "queued"})
+    jobs = runner(store)
+    jobs.set_progress(job_id, 0, "waiting to start")
+    jobs.submit(job_id, lambda: _run(store, jobs, job_id, work))
+    return job_id
+
+
+def _finish(store, job_id: int, status: str, result=None, message: str | None = None) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(job.update().where(job.c.id == job_id).values(
+            status=status, finished_at=now_local(), message=message,
+            result=None if result is None else json.dumps(result, default=str)))
+
+
+def _run(store, jobs: JobRunner, job_id: int, work) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(job.update().where(job.c.id == job_id).values(status="running", started_at=now_local()))
+    jobs.set_progress(job_id, 0, "started")
+    try:
+        result = work(lambda percent, label: jobs.set_progress(job_id, percent, label))
+    except (AccessDenied, BadRequest) as exc:
+        _finish(store, job_id, "failed", message=f"refused: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a job must end failed, never stay running
+        log.exception("job %s failed", job_id)
+        _finish(store, job_id, "failed", message=f"{type(exc).__name__}: {exc}"[:500])
+    else:
+        _finish(store, job_id, "succeeded", result=result)
+    jobs.set_progress(job_id, 100, "finished")
+
+
+def state(store, actor, job_id) -> dict:
+    """Status, progress and result of a job the actor started; any other id answers 403."""
+    try:
+        job_id = int(job_id)
+    except (TypeError, ValueError):
+        raise AccessDenied("no such job") from None
+    with store.engine.connect() as conn:
+        row = conn.execute(select(job).where(job.c.id == job_id)).mappings().first()
+    # Someone else's job and a job that does not exist look the same, so probing reveals nothing.
+    if actor is None or row is None or row["account_id"] != actor.user_id:
+        raise AccessDenied("no such job")
+    finished = row["status"] in ("succeeded", "failed")
+    seen = runner(store).progress(job_id)
+    percent, label, last_sign = (seen if seen else (0, "", None))
+    status, message = row["status"], row["message"]
+    if not finished:
+        quiet = (timedelta(seconds=time.time() - last_sign) if last_sign
+                 else now_local() - (row["started_at"] or row["created_at"]))
+        if quiet > STALE_AFTER:
+            status, finished, message = "failed", True, "interrupted: the server stopped while it ran"
+    return {
+        "id": job_id, "kind": row["kind"], "status": status, "finished": finished,
+        "percent": 100 if finished else percent, "label": "finished" if finished else label,
+        "result": json.loads(row["result"]) if row["result"] else None, "message": message,
+    }
