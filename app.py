@@ -19,8 +19,10 @@ from data_access.accounts import authenticate, end_sessions, load_actor, session
 from data_access.audit import record_event
 from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
+from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.store import Store, open_store
+from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
 
@@ -268,6 +270,10 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None)
     callbacks.register(app, store)
     app.beacon_store = store
+    if not config.testing:
+        # The benchmark figures and each force's BCU figures take a second or so from cold: work them out
+        # on the job thread now, so the first leader to open the Strategic tab does not wait.
+        jobs.runner(store).submit_task(lambda: warm_force_figures(store))
     return app
 
 

@@ -29,6 +29,13 @@ class ResultCache:
             self._cache.set(key, value, expire=self.ttl)
         return value
 
+    def peek(self, name: str, version: str, scope_key: str, *extra):
+        """The cached value for this key, or None; never computes."""
+        return self._cache.get(self.make_key(name, version, scope_key, *extra), default=None)
+
+    def put(self, value, name: str, version: str, scope_key: str, *extra) -> None:
+        self._cache.set(self.make_key(name, version, scope_key, *extra), value, expire=self.ttl)
+
     def clear(self) -> None:
         self._cache.clear()
 

@@ -43,6 +43,10 @@ class JobRunner:
         with self._lock:
             self._futures[job_id] = self._pool.submit(fn)
 
+    def submit_task(self, fn) -> Future:
+        """Run housekeeping (cache warming) on the same thread, with no job row: nobody follows it."""
+        return self._pool.submit(fn)
+
     def wait(self, job_id: int, timeout: float | None = None) -> None:
         """Block until the job ends (the command line and tests)."""
         with self._lock:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 
+from data_access import jobs
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
@@ -179,10 +180,26 @@ def import_version(store) -> str:
     return f"imports:{row[0]}:{row[1]}"
 
 
+def _area_figures(tidy: pd.DataFrame, settings) -> dict:
+    """Per area: its rows, the financial years with data, every year's ranks and the default year."""
+    out = {}
+    for area in settings.area_ids():
+        sub = tidy[tidy["area"] == area]
+        periods = sorted(sub["period"].unique(), reverse=True)
+        trend = bm.rank_trend(sub, settings.basket(area), settings.min_forces_to_rank)
+        ranked = sorted(trend["period"].unique(), reverse=True)
+        # Default to the latest year in which forces can be ranked, not a year with one force's figures.
+        out[area] = {"rows": sub, "periods": periods, "trend": trend,
+                     "default": ranked[0] if ranked else (periods[0] if periods else None)}
+    return out
+
+
 def _cached_measures(store) -> dict:
     def compute():
-        return {"measures": _measures(store), "costs": _costs(store), "as_of": _as_of(store),
-                "synthetic": has_synthetic(store)}
+        settings = strategic_settings(store)
+        measures = _measures(store)
+        return {"measures": measures, "areas": _area_figures(measures, settings), "costs": _costs(store),
+                "as_of": _as_of(store), "synthetic": has_synthetic(store)}
     return store.cache.get_or_compute("strategic-measures", import_version(store), "all", compute,
                                       store.settings.positive_outcomes, strategic_settings(store))
 
@@ -199,26 +216,14 @@ def _tactics(store, area: str) -> pd.DataFrame:
                    ["unit", "tactic", "in_use", "note"])
 
 
-def periods_for(tidy: pd.DataFrame, area: str) -> list:
-    return sorted(tidy.loc[tidy["area"] == area, "period"].unique(), reverse=True)
-
-
-def _default_period(tidy: pd.DataFrame, area: str, settings) -> tuple:
-    """(periods, rank trend, default period): the latest year in which forces can be ranked."""
-    periods = periods_for(tidy, area)
-    trend = bm.rank_trend(tidy[tidy["area"] == area], settings.basket(area), settings.min_forces_to_rank)
-    ranked = sorted(trend["period"].unique(), reverse=True)
-    return periods, trend, (ranked[0] if ranked else (periods[0] if periods else None))
-
-
 def period_choices(store, actor, area: str) -> tuple[list, str | None]:
     """Financial years with data for an area, newest first, and the one shown by default."""
     check_reader(actor)
     settings = strategic_settings(store)
     if area not in settings.area_ids():
         raise BadRequest(f"unknown area {area!r}")
-    periods, _trend, default = _default_period(_cached_measures(store)["measures"], area, settings)
-    return periods, default
+    figures = _cached_measures(store)["areas"][area]
+    return figures["periods"], figures["default"]
 
 
 def benchmark_view(store, actor, area: str, force: str | None = None, period: str | None = None) -> dict:
@@ -230,17 +235,16 @@ def benchmark_view(store, actor, area: str, force: str | None = None, period: st
     if force is not None and force not in FORCE_NAMES:
         raise BadRequest(f"unknown force {force!r}")
     data = _cached_measures(store)
-    tidy = data["measures"]
-    periods, trend, default = _default_period(tidy, area, settings)
+    figures = data["areas"][area]
+    periods, trend, sub = figures["periods"], figures["trend"], figures["rows"]
     force = force or home_force(store)
     if period is not None and period not in periods:
         raise BadRequest(f"no data for period {period!r}")
     basket = settings.basket(area)
-    sub = tidy[tidy["area"] == area]
-    # Default to the latest year in which forces can be ranked, not a year with one force's figures.
-    period = period or default
+    period = period or figures["default"]
     current = sub[sub["period"] == period]
-    ranks = bm.performance_ranks(current, basket, settings.min_forces_to_rank)
+    ranks = trend.loc[trend["period"] == period, bm.RANK_COLUMNS].reset_index(drop=True) \
+        if period in set(trend["period"]) else bm.performance_ranks(current, basket, settings.min_forces_to_rank)
     costs = data["costs"]
     cost_now = costs[(costs["area"] == area) & (costs["period"] == period)] if not costs.empty else costs
     cranks = bm.cost_ranks(cost_now) if not cost_now.empty else bm.cost_ranks(pd.DataFrame(columns=["unit", "cost_per_officer"]))
@@ -270,18 +274,16 @@ def benchmark_view(store, actor, area: str, force: str | None = None, period: st
             "data_as_of": data["as_of"], "empty": ranks.empty, "synthetic_data": data["synthetic"]}
 
 
-def _own_measures(store, actor, area: str) -> tuple:
-    """BCU-level measures from the force's own crimes over the comparison period."""
-    settings = strategic_settings(store)
+def _actor_force(store, actor) -> int | None:
     tree = load_tree(store)
     unit = tree.unit(actor.scope_unit_id) if actor.scope_unit_id is not None else None
     if unit is None:
-        return pd.DataFrame(columns=TIDY), {}
-    force_id = unit["force_id"] if unit["kind"] != "force" else actor.scope_unit_id
-    bcus = tree.units[(tree.units["kind"] == "bcu") & (tree.units["force_id"] == force_id)]
-    names = bcus["name"].to_dict()
+        return None
+    return int(unit["force_id"] if unit["kind"] != "force" else actor.scope_unit_id)
+
+
+def _area_condition(settings, area: str):
     cats = settings.own_categories(area)
-    since = store.today() - timedelta(days=settings.bcu_period_days)
     conds = []
     offence_cats = [c for c in cats if c not in ("domestic_abuse", "ASB")]
     if offence_cats:
@@ -290,32 +292,73 @@ def _own_measures(store, actor, area: str) -> tuple:
         conds.append(crime.c.domestic_abuse.is_(True))
     if "ASB" in cats:
         conds.append(crime.c.flags.like("%ASB%"))
-    if not conds or not names:
-        return pd.DataFrame(columns=TIDY), names
+    return or_(*conds) if conds else None
+
+
+def _own_measures(store, force_id: int) -> tuple[pd.DataFrame, dict]:
+    """BCU-level measures of every area from the force's own crimes over the comparison period (one scan)."""
+    settings = strategic_settings(store)
+    tree = load_tree(store)
+    bcus = tree.units[(tree.units["kind"] == "bcu") & (tree.units["force_id"] == force_id)]
+    names = bcus["name"].to_dict()
+    areas = [(a, c) for a in settings.area_ids() if (c := _area_condition(settings, a)) is not None]
+    if not areas or not names:
+        return pd.DataFrame(columns=["area"] + TIDY), names
+    since = store.today() - timedelta(days=settings.bcu_period_days)
     positive = sorted(store.settings.positive_outcomes)
+    final = and_(crime.c.finalised.is_(True), crime.c.outcome_code != 0)
+    good = and_(crime.c.finalised.is_(True), crime.c.outcome_code.in_(positive))
+    columns = []
+    for _area, cond in areas:
+        columns += [func.sum(case((cond, 1), else_=0)), func.sum(case((and_(cond, final), 1), else_=0)),
+                    func.sum(case((and_(cond, good), 1), else_=0))]
     with store.engine.connect() as conn:
-        q = (select(crime.c.bcu_id, func.count(),
-                    func.sum(case((and_(crime.c.finalised.is_(True), crime.c.outcome_code != 0), 1), else_=0)),
-                    func.sum(case((and_(crime.c.finalised.is_(True), crime.c.outcome_code.in_(positive)), 1), else_=0)))
-             .select_from(crime.outerjoin(offence, offence.c.code == crime.c.offence_code))
-             .where(and_(crime.c.bcu_id.in_(list(names)), crime.c.occurred_on >= since, or_(*conds)))
-             .group_by(crime.c.bcu_id))
-        counts = conn.execute(q).all()
-        team_bcu = tree.units["bcu_id"].to_dict()
+        counts = conn.execute(select(crime.c.bcu_id, *columns)
+                              .select_from(crime.outerjoin(offence, offence.c.code == crime.c.offence_code))
+                              .where(and_(crime.c.bcu_id.in_(list(names)), crime.c.occurred_on >= since))
+                              .group_by(crime.c.bcu_id)).all()
         staff = conn.execute(select(officer.c.team_id, func.count()).where(officer.c.is_staff.is_(False))
                              .group_by(officer.c.team_id)).all()
+    team_bcu = tree.units["bcu_id"].to_dict()
     officers: dict = {}
     for team_id, n in staff:
         b = team_bcu.get(team_id)
         if b in names:
             officers[b] = officers.get(b, 0) + n
     rows = []
-    for bcu_id, n, final, pos in counts:
-        if officers.get(bcu_id):
-            rows.append((names[bcu_id], None, "recorded_per_1000_officers", n / officers[bcu_id] * 1000, n))
-        if final:
-            rows.append((names[bcu_id], None, "positive_outcome_rate", 100 * (pos or 0) / final, final))
-    return pd.DataFrame(rows, columns=TIDY), names
+    for bcu_id, *sums in counts:
+        for i, (area, _cond) in enumerate(areas):
+            n, finalised, pos = (int(v or 0) for v in sums[3 * i:3 * i + 3])
+            if n and officers.get(bcu_id):
+                rows.append((area, names[bcu_id], None, "recorded_per_1000_officers", n / officers[bcu_id] * 1000, n))
+            if finalised:
+                rows.append((area, names[bcu_id], None, "positive_outcome_rate", 100 * pos / finalised, finalised))
+    return pd.DataFrame(rows, columns=["area"] + TIDY), names
+
+
+def _own_figures(store, force_id: int) -> dict:
+    """The force's BCU figures, computed once a day and shared by every reader of that force."""
+    # A year of crimes compared across BCUs moves little within a day, so they are not rescanned after each
+    # completed task. On a new day the last figures are served (their 'data as of' says when they were
+    # made) while the job thread works out today's, so the first reader of the day does not wait.
+    settings, positive = strategic_settings(store), store.settings.positive_outcomes
+    day, scope = store.today().isoformat(), f"force:{force_id}"
+
+    def compute():
+        tidy, names = _own_measures(store, force_id)
+        figures = {"tidy": tidy, "bcus": len(names), "data_as_of": now_local().isoformat(timespec="seconds")}
+        store.cache.put(figures, "strategic-bcu-latest", "any-day", scope, settings, positive)
+        return figures
+
+    today = store.cache.peek("strategic-bcu", day, scope, settings, positive)
+    if today is not None:
+        return today
+    latest = store.cache.peek("strategic-bcu-latest", "any-day", scope, settings, positive)
+    if latest is None:
+        return store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive)
+    jobs.runner(store).submit_task(
+        lambda: store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive))
+    return latest
 
 
 def bcu_view(store, actor, area: str) -> dict:
@@ -324,23 +367,25 @@ def bcu_view(store, actor, area: str) -> dict:
     settings = strategic_settings(store)
     if area not in settings.area_ids():
         raise BadRequest(f"unknown area {area!r}")
+    force_id = _actor_force(store, actor)
+    own = _own_figures(store, force_id) if force_id is not None else \
+        {"tidy": pd.DataFrame(columns=["area"] + TIDY), "bcus": 0, "data_as_of": None}
+    tidy = own["tidy"][own["tidy"]["area"] == area].drop(columns="area")
+    basket = ("recorded_per_1000_officers", "positive_outcome_rate")
+    # Inside one force a handful of BCUs is all there is: rank from two upwards.
+    ranks = bm.performance_ranks(tidy, basket, min_units=2)
+    wide = tidy.pivot_table(index="unit", columns="measure", values="value").reset_index() \
+        if not tidy.empty else pd.DataFrame(columns=["unit"])
+    return {"bcus": own["bcus"], "table": wide.merge(ranks, on="unit", how="left"), "tidy": tidy,
+            "data_as_of": own["data_as_of"], "period_days": settings.bcu_period_days}
 
-    def compute():
-        tidy, names = _own_measures(store, actor, area)
-        basket = ("recorded_per_1000_officers", "positive_outcome_rate")
-        # Inside one force a handful of BCUs is all there is: rank from two upwards.
-        ranks = bm.performance_ranks(tidy, basket, min_units=2)
-        wide = tidy.pivot_table(index="unit", columns="measure", values="value").reset_index() \
-            if not tidy.empty else pd.DataFrame(columns=["unit"])
-        return {"bcus": len(names), "table": wide.merge(ranks, on="unit", how="left"), "tidy": tidy,
-                "data_as_of": now_local().isoformat(timespec="seconds")}
 
-    # A year of crimes compared across BCUs moves little within a day: computed once a day, and the
-    # 'data as of' stamp says when, instead of rescanning every crime after each completed task.
-    scope_key = f"{actor.role}:{actor.scope_unit_id}"
-    result = store.cache.get_or_compute("strategic-bcu", store.today().isoformat(), scope_key, compute, area,
-                                        strategic_settings(store), store.settings.positive_outcomes)
-    return result | {"period_days": settings.bcu_period_days}
+def warm_force_figures(store) -> None:
+    """Compute the benchmark figures and every force's BCU figures now, so the first reader does not wait."""
+    _cached_measures(store)
+    tree = load_tree(store)
+    for force_id in tree.units.index[tree.units["kind"] == "force"]:
+        _own_figures(store, int(force_id))
 
 
 def force_choices() -> list[dict]:

@@ -75,14 +75,14 @@ def quadrant(perf_rank, perf_of, cost_rank, cost_of, split: float = 0.5) -> str:
 
 
 def rank_trend(tidy_by_period: pd.DataFrame, basket: tuple, min_units: int = 3) -> pd.DataFrame:
-    """Performance rank of every unit in every period (columns period, unit, rank, ranked_of)."""
+    """Performance rank of every unit in every period (columns period and those of performance_ranks)."""
     frames = []
     for period, group in tidy_by_period.groupby("period", sort=True):
         ranks = performance_ranks(group, basket, min_units)
         if not ranks.empty:
-            frames.append(ranks.assign(period=period)[["period", "unit", "rank", "ranked_of", "score"]])
+            frames.append(ranks.assign(period=period)[["period", *RANK_COLUMNS]])
     if not frames:
-        return pd.DataFrame(columns=["period", "unit", "rank", "ranked_of", "score"])
+        return pd.DataFrame(columns=["period", *RANK_COLUMNS])
     return pd.concat(frames, ignore_index=True)
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from data_access.errors import AccessDenied, BadRequest
 from data_access.importers import import_file, import_path
 from data_access.public import as_frame, public_summary
-from data_access.schema import audit_log
+from data_access.schema import audit_log, org_unit
 from data_access.schema_strategic import bench_cost, bench_tactic
 from data_access.strategic import bcu_view, benchmark_view, set_tactic
 from tests.helpers import actor_for
@@ -79,6 +79,31 @@ def test_bcu_comparison_from_the_forces_own_records(store):
     table = view["table"]
     assert not table.empty and table["positive_outcome_rate"].between(0, 100).all()
     assert bcu_view(store, actor_for(store, "analyst"), "public_contact")["table"].empty
+
+
+def test_bcu_figures_are_shared_per_force_and_refreshed_behind_the_first_reader_of_a_day(sqlite_store):
+    from datetime import timedelta
+
+    from data_access import jobs
+    from data_access.strategic import strategic_settings
+
+    store = sqlite_store
+
+    def store_force_id(store):
+        with store.engine.connect() as conn:
+            return conn.execute(select(org_unit.c.id).where(org_unit.c.kind == "force")).scalar_one()
+
+    first = bcu_view(store, actor_for(store, "leader"), "burglary")
+    # Another reader of the same force gets the same figures, not a second scan of their own.
+    assert bcu_view(store, actor_for(store, "analyst"), "burglary")["data_as_of"] == first["data_as_of"]
+    store.fixed_today = store.today() + timedelta(days=1)
+    next_day = bcu_view(store, actor_for(store, "leader"), "burglary")
+    assert next_day["data_as_of"] == first["data_as_of"]  # yesterday's, labelled with when they were made
+    jobs.runner(store).submit_task(lambda: None).result(timeout=60)  # the job thread has made today's
+    made = store.cache.peek("strategic-bcu", store.today().isoformat(), f"force:{store_force_id(store)}",
+                            strategic_settings(store), store.settings.positive_outcomes)
+    assert made is not None and made["data_as_of"] >= first["data_as_of"]
+    assert bcu_view(store, actor_for(store, "leader"), "burglary")["data_as_of"] == made["data_as_of"]
 
 
 @pytest.mark.parametrize("username", ["officer", "sergeant", "inspector", "staff"])
