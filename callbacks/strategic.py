@@ -26,6 +26,7 @@ from data_access.strategic import (
     home_force,
     import_history,
     period_choices,
+    set_home_force,
     set_tactic,
     strategic_settings,
 )
@@ -39,6 +40,12 @@ from layouts.strategic import (
     TREND_METHOD,
 )
 from layouts.strategic_pack import pack_html
+
+
+NO_FORCE = html.Div([html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}),
+                     "Choose a force above to see its KPIs, trend and recommendations. An administrator can set "
+                     "this deployment's own force under Imports so that it opens here."],
+                    className="alert alert-info py-2 mb-0")
 
 
 def _cost_note(view: dict):
@@ -123,7 +130,7 @@ def register(app, store) -> None:
     @app.callback(Output("st-force", "options"), Output("st-force", "value"), Input("st-force", "id"))
     def force_options(_):
         check_reader(current_actor())
-        return force_choices(), home_force(store) or force_choices()[0]["value"]
+        return force_choices(), home_force(store)
 
     @app.callback(Output("st-period", "options"), Output("st-period", "value"), Input("st-area", "value"))
     def period_options(area):
@@ -144,12 +151,14 @@ def register(app, store) -> None:
     )
     def render(area, force, period, active_tab):
         actor = current_actor()
-        if active_tab != "strategic" or not area or not force:
+        if active_tab != "strategic" or not area:
             raise PreventUpdate
         view = benchmark_view(store, actor, area, force, period)
+        force = view["force"]
         bcu = bcu_view(store, actor, area)
         as_of = view["data_as_of"]
-        tiles = [html.Div(kpi_tile(t, as_of), className="col-12 col-md-6 col-xl-4") for t in view["kpis"]]
+        tiles = [html.Div(kpi_tile(t, as_of), className="col-12 col-md-6 col-xl-4") for t in view["kpis"]] \
+            if force else [html.Div(NO_FORCE, className="col-12")]
         period_text = f" Financial year {view['period']}." if view["period"] else " No data loaded."
         rows = rank_rows(view["table"], force)
         pinned = [r for r in rows if r["name"].endswith("(selected)")]
@@ -159,7 +168,7 @@ def register(app, store) -> None:
                 _bcu_table(bcu), method_note(BCU_METHOD, bcu["data_as_of"]),
                 _tactics_line(view), recommendation_list(view["recommendations"], view["force_name"]),
                 method_note(RECS_METHOD, as_of), _cost_note(view),
-                f"/strategic/pack?area={area}&force={force}")
+                f"/strategic/pack?area={area}" + (f"&force={force}" if force else ""))
 
     @app.callback(Output("st-import-job", "data"), Output("st-import-poll", "disabled"),
                   Output("st-import-result", "children"),
@@ -187,6 +196,21 @@ def register(app, store) -> None:
     @app.callback(Output("st-history", "children"), Input("st-import-result", "children"), Input("st-history", "id"))
     def history(_result, _):
         return _history(import_history(store, current_actor()))
+
+    @app.callback(Output("st-home-force", "options"), Output("st-home-force", "value"),
+                  Input("st-home-force", "id"))
+    def home_force_options(_):
+        check_reader(current_actor())
+        return force_choices(), home_force(store)
+
+    @app.callback(Output("st-home-result", "children"), Input("st-home-save", "n_clicks"),
+                  State("st-home-force", "value"), prevent_initial_call=True)
+    def save_home_force(n_clicks, force):
+        if not n_clicks:
+            raise PreventUpdate
+        changed = set_home_force(store, current_actor(), force or None)
+        return html.Div("Saved: the Strategic tab now opens on this force." if changed else "Nothing to change.",
+                        className="alert alert-success py-2" if changed else "alert alert-secondary py-2")
 
     @app.callback(Output("st-tactic-force", "options"), Output("st-tactic-force", "value"),
                   Input("st-tactic-force", "id"))

@@ -84,16 +84,19 @@ class Preset:
     officers: int
     crimes_per_year: int
     noncrime_incidents_per_crime: float = 0.5
+    # The territorial force whose published figures stand for this one in benchmarking (None: choose).
+    benchmark_as: str | None = None
 
 
 PRESETS: dict[str, Preset] = {
     "demo": Preset("demo", "Northshire Police (synthetic)", "NS", ("Eastbrook",), 300, 9_000),
     "merseyside": Preset("merseyside", "Merseyside-sized force (synthetic)", "MP",
                          ("Liverpool North", "Liverpool South", "Wirral", "Sefton",
-                          "Knowsley and St Helens"), 4_150, 168_000),
+                          "Knowsley and St Helens"), 4_150, 168_000, benchmark_as="merseyside"),
     "west-midlands": Preset("west-midlands", "West Midlands-sized force (synthetic)", "WM",
                             ("Birmingham East", "Birmingham West", "Coventry", "Dudley", "Sandwell",
-                             "Solihull", "Walsall", "Wolverhampton"), 8_100, 310_000),
+                             "Solihull", "Walsall", "Wolverhampton"), 8_100, 310_000,
+                            benchmark_as="west-midlands"),
 }
 
 DEMO_ACCOUNTS: list[dict] = [
@@ -1975,6 +1978,9 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
                            ("seed", str(seed))):
             set_meta(conn, key, value)
         counts["meta"] = 5
+        if g.p.benchmark_as:
+            set_meta(conn, "home_force", g.p.benchmark_as)
+            counts["meta"] += 1
         _fix_sequences(conn)
     from data_access.generate_extensions import EXTENSIONS
 

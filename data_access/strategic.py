@@ -12,7 +12,8 @@ from data_access.errors import AccessDenied, BadRequest
 from data_access.forces import FORCE_NAMES, force_code
 from data_access.importers.base import ensure_forces, row_key
 from data_access.org import load_tree
-from data_access.schema import crime, offence, officer, org_unit
+from data_access.db import set_meta
+from data_access.schema import crime, meta, offence, officer, org_unit
 from data_access.schema_strategic import (
     bench_cost,
     bench_outcome,
@@ -164,13 +165,35 @@ def has_synthetic(store) -> bool:
 
 
 def home_force(store) -> str | None:
-    """This deployment's force code: the setting, else the organisation tree's force name if it matches one."""
+    """This deployment's force code: the setting, else an administrator's choice, else the organisation
+    tree's force name if it matches a territorial force; None when nothing says."""
     settings = strategic_settings(store)
     if settings.home_force in FORCE_NAMES:
         return settings.home_force
     with store.engine.connect() as conn:
+        chosen = conn.execute(select(meta.c.value).where(meta.c.key == "home_force")).scalar()
+        if chosen in FORCE_NAMES:
+            return chosen
         name = conn.execute(select(org_unit.c.name).where(org_unit.c.kind == "force").limit(1)).scalar()
     return force_code(name or "")
+
+
+def set_home_force(store, actor, force: str | None) -> bool:
+    """Record which territorial force this deployment is (None clears it); administrators only."""
+    if actor is None or actor.role != "administrator":
+        raise AccessDenied("only administrators may set this deployment's force")
+    if force is not None and force not in FORCE_NAMES:
+        raise BadRequest(f"unknown force {force!r}")
+    with store.engine.begin() as conn:
+        before = conn.execute(select(meta.c.value).where(meta.c.key == "home_force")).scalar()
+        if (before or None) == force:
+            return False
+        if force is None:
+            conn.execute(meta.delete().where(meta.c.key == "home_force"))
+        else:
+            set_meta(conn, "home_force", force)
+        write_audit(conn, actor, "write", "home_force", force or "", detail={"before": before, "after": force})
+    return True
 
 
 def import_version(store) -> str:

@@ -45,6 +45,13 @@ def _imports(areas) -> html.Div:
             html.H3("Recent imports", className="h6 mt-3"),
             html.Div(id="st-history"),
             id="st-imports-card"),
+        _card("This deployment's force", html.P(
+            "The force selected when a leader opens this tab, and the one the monthly pack is for. Needed when "
+            "the organisation's name does not match a published force name.", className="small text-body-secondary"),
+            dbc.Row([
+                dbc.Col(dcc.Dropdown(id="st-home-force", placeholder="Not set", searchable=True), xs=12, md=6),
+                dbc.Col(dbc.Button("Save", id="st-home-save", color="primary", className="w-100 touch"), xs=6, md=2),
+            ], className="g-2 align-items-center"), html.Div(id="st-home-result", role="status", className="mt-2")),
         _card("Edit a force's tactics", dbc.Row([
             dbc.Col(dcc.Dropdown(id="st-tactic-force", placeholder="Force", searchable=True), xs=12, md=3),
             dbc.Col(dcc.Dropdown(id="st-tactic-area", options=[{"label": a[1], "value": a[0]} for a in areas],
@@ -66,7 +73,7 @@ def layout(actor) -> html.Div:
                      dcc.Dropdown(id="st-area", options=[{"label": a[1], "value": a[0]} for a in areas],
                                   value=areas[0][0], clearable=False, searchable=False)], xs=12, md=3),
             dbc.Col([html.Label("Force", htmlFor="st-force", className="form-label small mb-1"),
-                     dcc.Dropdown(id="st-force", clearable=False)], xs=12, md=4),
+                     dcc.Dropdown(id="st-force", clearable=False, placeholder="Choose a force")], xs=12, md=4),
             dbc.Col([html.Label("Financial year", htmlFor="st-period", className="form-label small mb-1"),
                      dcc.Dropdown(id="st-period", clearable=False, searchable=False)], xs=6, md=2),
             dbc.Col(html.A([html.I(className="bi bi-printer me-2", **{"aria-hidden": "true"}), "Monthly pack"],

@@ -82,8 +82,9 @@ class StrategicSettings:
         43, "Territorial police forces in England and Wales: the denominator of coverage "
             "('12 of 43 forces').", "official")
     home_force: str = _rule(
-        "", "Code of the force this deployment belongs to (e.g. 'merseyside'); empty means matched from "
-            "the organisation tree's force name, else the first force alphabetically.", "policy")
+        "", "Code of the force this deployment belongs to (e.g. 'merseyside'); empty means the one an "
+            "administrator chose on the tab, else the organisation tree's force name if it matches, else the "
+            "reader chooses.", "policy")
     own_area_categories: tuple = _rule(
         (("burglary", ("residential burglary", "non-residential burglary")),
          ("domestic_abuse", ("domestic_abuse",)),

@@ -139,3 +139,26 @@ def test_public_summary_suppresses_small_counts(sqlite_store):
     block = next(a for a in summary["areas"] if a["area"] == "public_contact")
     cells = {r["force"]: r["cells"]["use_of_force_per_officer"] for r in block["rows"]}
     assert cells["Kent"] == {"value": None, "count": None, "suppressed": True}
+
+
+def test_home_force_comes_from_the_setting_then_the_administrator_then_the_organisation_name(store):
+    import dataclasses
+
+    from data_access.strategic import home_force, set_home_force, strategic_settings
+
+    admin = actor_for(store, "admin")
+    assert home_force(store) is None  # "Northshire Police (synthetic)" is no territorial force
+    with pytest.raises(AccessDenied):
+        set_home_force(store, actor_for(store, "leader"), "kent")
+    with pytest.raises(BadRequest):
+        set_home_force(store, admin, "atlantis")
+    assert set_home_force(store, admin, "kent") and not set_home_force(store, admin, "kent")
+    assert home_force(store) == "kent"
+    assert benchmark_view(store, actor_for(store, "leader"), "burglary")["force"] == "kent"
+    store.strategic = dataclasses.replace(strategic_settings(store), home_force="dorset")
+    assert home_force(store) == "dorset"  # a deployment's rules file wins over the screen
+    store.strategic = None
+    assert set_home_force(store, admin, None) and home_force(store) is None
+    with store.engine.connect() as conn:
+        writes = conn.execute(select(func.count()).where(audit_log.c.object_type == "home_force")).scalar()
+    assert writes == 2

@@ -170,3 +170,20 @@ def test_administrator_edits_a_tactic(app, client, sqlite_store):
     first = post_with_state(client, app, "st-tactic-result.children", values, ["st-tactic-save.n_clicks"])
     again = post_with_state(client, app, "st-tactic-result.children", values, ["st-tactic-save.n_clicks"])
     assert "Saved." in json.dumps(first.get_json()) and "Nothing to change" in json.dumps(again.get_json())
+
+
+@pytest.mark.parametrize("username", ["leader", "analyst", "officer"])
+def test_only_administrators_set_the_deployments_force(app, client, username):
+    login(client, username)
+    resp = post_with_state(client, app, "st-home-result.children",
+                           {"st-home-save.n_clicks": 1, "st-home-force.value": "kent"}, ["st-home-save.n_clicks"])
+    assert resp.status_code == 403
+
+
+def test_administrator_sets_the_force_the_tab_opens_on(app, client):
+    login(client, "admin")
+    resp = post_with_state(client, app, "st-home-result.children",
+                           {"st-home-save.n_clicks": 1, "st-home-force.value": "kent"}, ["st-home-save.n_clicks"])
+    assert resp.status_code == 200 and "Saved" in json.dumps(resp.get_json())
+    opened = post(client, app, "st-force.options", {"st-force.id": "st-force"}, ["st-force.id"]).get_json()
+    assert opened["response"]["st-force"]["value"] == "kent"
