@@ -1,14 +1,15 @@
 """Figures for the public transparency page: force-level aggregates of imported open data only.
 
 Nothing here reads the force's own records, accounts or audit log, and every count under the
-suppression threshold is withheld before it leaves this module.
+suppression threshold, including one a rate and its denominator would give away, is withheld before it
+leaves this module.
 """
 
 import pandas as pd
 
 from data_access.forces import FORCE_NAMES
 from data_access.strategic import _as_of, _cached_measures, strategic_settings
-from scoring.benchmarking import suppress
+from scoring.benchmarking import suppress, withhold_rate
 from scoring.settings_strategic import MEASURES
 
 # Measures that are rates over counts: shown only when the count behind them reaches the threshold.
@@ -38,6 +39,10 @@ def public_summary(store) -> dict:
                 cells = {}
                 for r in group.itertuples():
                     shown = suppress(r.n, threshold)
+                    if shown is not None and MEASURES[r.measure]["unit"] == "%":
+                        # n is the rate's denominator: value and n together give the numerator away.
+                        if withhold_rate(round(r.value * r.n / 100), r.n, threshold):
+                            shown = None
                     cells[r.measure] = {"value": None if shown is None else round(float(r.value), 2),
                                         "count": shown, "suppressed": shown is None}
                 rows.append({"force": FORCE_NAMES.get(unit, unit), "cells": cells})

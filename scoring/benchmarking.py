@@ -137,3 +137,12 @@ def suppress(count, threshold: int):
     if count is None or pd.isna(count):
         return None
     return int(count) if int(count) >= threshold or int(count) == 0 else None
+
+
+def withhold_rate(numerator, denominator, threshold: int) -> bool:
+    """True when a published rate would reveal a count under the threshold: the events it counts, those it
+    does not (the rest of the denominator), or the denominator itself."""
+    if denominator is None or numerator is None or pd.isna(denominator) or pd.isna(numerator):
+        return True
+    rest = int(denominator) - int(numerator)
+    return any(0 < int(c) < threshold for c in (denominator, numerator, rest))

@@ -141,6 +141,22 @@ def test_public_summary_suppresses_small_counts(sqlite_store):
     assert cells["Kent"] == {"value": None, "count": None, "suppressed": True}
 
 
+def test_public_rates_never_give_away_a_small_count(sqlite_store):
+    drop_demo_data(sqlite_store)
+    admin = actor_for(sqlite_store, "admin")
+    head = "Type,Date,Outcome,Object of search\n"
+    for force, arrests, searches in (("kent", 3, 40), ("dorset", 20, 40), ("gwent", 37, 40)):
+        rows = [f"Person search,2019-06-0{1 + i % 9}T10:00:00+00:00,{'Arrest' if i < arrests else 'A no further action disposal'},Drugs\n"
+                for i in range(searches)]
+        import_file(sqlite_store, admin, "stop-search", (head + "".join(rows)).encode(),
+                    f"2019-06-{force}-stop-and-search.csv")
+    block = next(a for a in public_summary(sqlite_store)["areas"] if a["area"] == "burglary")
+    cells = {r["force"]: r["cells"]["stop_search_arrest_rate"] for r in block["rows"]}
+    assert cells["Dorset"] == {"value": 50.0, "count": 40, "suppressed": False}
+    assert cells["Kent"]["suppressed"] and cells["Kent"]["value"] is None   # 3 arrests
+    assert cells["Gwent"]["suppressed"] and cells["Gwent"]["value"] is None  # 3 searches without an arrest
+
+
 def test_home_force_comes_from_the_setting_then_the_administrator_then_the_organisation_name(store):
     import dataclasses
 

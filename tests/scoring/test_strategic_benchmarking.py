@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,16 @@ def test_kpi_tile_figures():
 
 def test_suppression():
     assert [bm.suppress(n, 10) for n in (0, 1, 9, 10, 250, None)] == [0, None, None, 10, 250, None]
+
+
+@pytest.mark.parametrize("numerator, denominator, withheld", [
+    (0, 50, False), (50, 50, False), (25, 50, False), (10, 20, False),
+    (3, 50, True),    # 3 arrests would be given away by the rate and its count
+    (47, 50, True),   # so would 3 searches without one
+    (5, 5, True), (None, 50, True), (0, 0, False),
+])
+def test_a_rate_is_withheld_when_it_gives_away_a_small_count(numerator, denominator, withheld):
+    assert bm.withhold_rate(numerator, denominator, 10) is withheld
 
 
 @settings(deadline=None)  # no wall-clock limits in tests: CI machines are shared
