@@ -111,6 +111,11 @@ def report_text(report: dict) -> html.Div:
         id="st-import-report")
 
 
+def _area_options(store) -> tuple[list, str]:
+    areas = strategic_settings(store).areas
+    return [{"label": label, "value": area} for area, label, _basket in areas], areas[0][0]
+
+
 def _pack_view(store):
     """GET /strategic/pack?area=&force=: the printable pack for the signed-in reader."""
     actor = current_actor()
@@ -126,6 +131,17 @@ def _pack_view(store):
 
 def register(app, store) -> None:
     app.server.add_url_rule("/strategic/pack", "strategic_pack", lambda: _pack_view(store))
+
+    @app.callback(Output("st-area", "options"), Output("st-area", "value"), Input("st-area", "id"))
+    def area_options(_):
+        check_reader(current_actor())
+        return _area_options(store)
+
+    @app.callback(Output("st-tactic-area", "options"), Output("st-tactic-area", "value"),
+                  Input("st-tactic-area", "id"))
+    def tactic_area_options(_):
+        check_reader(current_actor())
+        return _area_options(store)
 
     @app.callback(Output("st-force", "options"), Output("st-force", "value"), Input("st-force", "id"))
     def force_options(_):

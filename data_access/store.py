@@ -12,7 +12,12 @@ from data_access.cache import ResultCache
 from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
 from data_access.schema import meta
+from data_access.forces import FORCE_NAMES
+from scoring.rules_file import load_rules
 from scoring.settings import RuleSettings, load_settings
+from scoring.settings_fsu import FsuSettings
+from scoring.settings_productivity import ProductivitySettings
+from scoring.settings_strategic import StrategicSettings
 
 
 @dataclass
@@ -24,6 +29,10 @@ class Store:
     settings: RuleSettings = field(default_factory=load_settings)
     # Fixed 'today' for tests and benchmarks; None means the real date.
     fixed_today: date | None = None
+    # A capability's settings from the rules file's section; None keeps its defaults.
+    productivity_settings: ProductivitySettings | None = None
+    fsu_settings: FsuSettings | None = None
+    strategic: StrategicSettings | None = None
 
     def today(self) -> date:
         return self.fixed_today or now_local().date()
@@ -55,8 +64,11 @@ def bump_version(conn) -> str:
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,
                fixed_today: date | None = None) -> Store:
     """Connect to the database, create missing tables, and open the cache."""
+    rules = load_rules(json.loads(Path(rules_file).read_text()) if rules_file else None)
+    if rules.strategic is not None and rules.strategic.home_force and rules.strategic.home_force not in FORCE_NAMES:
+        raise ValueError(f"strategic setting home_force: {rules.strategic.home_force!r} is not a force code "
+                         f"(e.g. 'merseyside')")
     engine = make_engine(database_url)
     create_schema(engine)
-    overrides = json.loads(Path(rules_file).read_text()) if rules_file else None
-    return Store(engine=engine, cache=ResultCache(cache_dir), settings=load_settings(overrides),
-                 fixed_today=fixed_today)
+    return Store(engine=engine, cache=ResultCache(cache_dir), settings=rules.core, fixed_today=fixed_today,
+                 productivity_settings=rules.productivity, fsu_settings=rules.fsu, strategic=rules.strategic)

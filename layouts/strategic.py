@@ -5,7 +5,6 @@ from dash import dcc, html
 
 from components.jobs import job_tracker
 from components.strategic import ranks_grid
-from scoring.settings_strategic import DEFAULT_STRATEGIC
 
 RANKS_METHOD = ("Each measure in the area's basket places every force with data from best (1.0) to worst (0.0); "
                 "a force's score is the mean over its measures, and forces are ranked on the score. Cost rank: "
@@ -28,7 +27,7 @@ def _card(title: str, *children, **kw) -> dbc.Card:
     return dbc.Card(dbc.CardBody([html.H2(title, className="h6"), *children]), className="mb-3", **kw)
 
 
-def _imports(areas) -> html.Div:
+def _imports() -> html.Div:
     """The administrators' Imports area: upload, background job with progress, history, tactic editing."""
     return html.Div([
         _card("Imports", dbc.Row([
@@ -54,8 +53,7 @@ def _imports(areas) -> html.Div:
             ], className="g-2 align-items-center"), html.Div(id="st-home-result", role="status", className="mt-2")),
         _card("Edit a force's tactics", dbc.Row([
             dbc.Col(dcc.Dropdown(id="st-tactic-force", placeholder="Force", searchable=True), xs=12, md=3),
-            dbc.Col(dcc.Dropdown(id="st-tactic-area", options=[{"label": a[1], "value": a[0]} for a in areas],
-                                 value=areas[0][0], clearable=False, searchable=False), xs=12, md=3),
+            dbc.Col(dcc.Dropdown(id="st-tactic-area", clearable=False, searchable=False), xs=12, md=3),
             dbc.Col(dbc.Input(id="st-tactic-name", placeholder="Tactic, e.g. 'Burglary dispatch within 1 hour'",
                               maxLength=160), xs=12, md=3),
             dbc.Col(dbc.Checklist(id="st-tactic-in-use", options=[{"label": "In use", "value": "yes"}], value=["yes"],
@@ -66,12 +64,11 @@ def _imports(areas) -> html.Div:
 
 
 def layout(actor) -> html.Div:
-    areas = DEFAULT_STRATEGIC.areas
+    # Areas are settings (a deployment may add one), so their options come from a callback.
     return html.Div([
         dbc.Row([
             dbc.Col([html.Label("Area", htmlFor="st-area", className="form-label small mb-1"),
-                     dcc.Dropdown(id="st-area", options=[{"label": a[1], "value": a[0]} for a in areas],
-                                  value=areas[0][0], clearable=False, searchable=False)], xs=12, md=3),
+                     dcc.Dropdown(id="st-area", clearable=False, searchable=False)], xs=12, md=3),
             dbc.Col([html.Label("Force", htmlFor="st-force", className="form-label small mb-1"),
                      dcc.Dropdown(id="st-force", clearable=False, placeholder="Choose a force")], xs=12, md=4),
             dbc.Col([html.Label("Financial year", htmlFor="st-period", className="form-label small mb-1"),
@@ -97,5 +94,5 @@ def layout(actor) -> html.Div:
         ]),
         _card("What better-ranked forces do", html.Div(id="st-tactics"), html.Div(id="st-recs"),
               html.Div(id="st-recs-note")),
-        _imports(areas) if actor is not None and actor.role == "administrator" else html.Div(),
+        _imports() if actor is not None and actor.role == "administrator" else html.Div(),
     ], className="strategic-tab")

@@ -130,14 +130,6 @@ def describe_strategic_settings(settings: StrategicSettings | None = None) -> li
     return rows
 
 
-def load_strategic_settings(overrides: dict | None = None) -> StrategicSettings:
-    """Defaults with any known keys overridden (unknown keys are ignored by name, not silently used)."""
-    if not overrides:
-        return DEFAULT_STRATEGIC
-    names = {f.name for f in dataclasses.fields(StrategicSettings)}
-    return dataclasses.replace(DEFAULT_STRATEGIC, **{k: v for k, v in overrides.items() if k in names})
-
-
 if __name__ == "__main__":
     for d in describe_strategic_settings():
         print(f"| `{d['name']}` | {d['default_text'][:60]} | {d['source']} | {d['doc']} |")
