@@ -2,7 +2,8 @@
 
 import flask
 import pandas as pd
-from dash import Input, Output, State, html, no_update
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.auth import current_actor
@@ -31,7 +32,7 @@ from data_access.strategic import (
     strategic_settings,
 )
 from data_access.jobs import state as job_state
-from data_access.strategic_imports import start_import
+from data_access.strategic_imports import batch_summary, remove_batch, start_import
 from layouts.strategic import (
     BCU_METHOD,
     QUADRANT_METHOD,
@@ -83,14 +84,23 @@ def _tactics_line(view: dict):
     return html.P([html.Strong(f"{view['force_name']} uses: "), text], className="mb-2")
 
 
+def _remove_button(r):
+    if r.status != "loaded":
+        return None
+    return dbc.Button([html.I(className="bi bi-trash me-1", **{"aria-hidden": "true"}), "Remove"],
+                      id={"type": "st-remove", "batch": int(r.id)}, color="danger", outline=True, size="sm",
+                      title=f"Remove the rows this import loaded from {r.file_name}")
+
+
 def _history(df: pd.DataFrame):
     if df.empty:
         return html.P("No imports yet.")
     rows = [html.Tr([html.Td(f"{r.imported_at:%d %b %Y %H:%M}"), html.Td(r.kind), html.Td(r.file_name),
-                     html.Td(r.status), html.Td(f"{r.rows_read:,}"), html.Td(f"{r.rows_loaded:,}"),
-                     html.Td(f"{r.rows_quarantined:,}"), html.Td(f"{r.rows_duplicated:,}")])
+                     html.Td(r.status + (" (synthetic)" if r.synthetic else "")), html.Td(f"{r.rows_read:,}"),
+                     html.Td(f"{r.rows_loaded:,}"), html.Td(f"{r.rows_quarantined:,}"),
+                     html.Td(f"{r.rows_duplicated:,}"), html.Td(_remove_button(r))])
             for r in df.itertuples()]
-    head = ["When", "Kind", "File", "Status", "Read", "Loaded", "Quarantined", "Duplicated"]
+    head = ["When", "Kind", "File", "Status", "Read", "Loaded", "Quarantined", "Duplicated", ""]
     return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                                className="table table-sm"), className="table-responsive")
 
@@ -209,9 +219,32 @@ def register(app, store) -> None:
             return failure_text(state, "The import"), 100, "failed", True
         return report_text(state["result"]), 100, "done", True
 
-    @app.callback(Output("st-history", "children"), Input("st-import-result", "children"), Input("st-history", "id"))
-    def history(_result, _):
+    @app.callback(Output("st-history", "children"), Input("st-import-result", "children"),
+                  Input("st-remove-result", "children"), Input("st-history", "id"))
+    def history(_result, _removed, _):
         return _history(import_history(store, current_actor()))
+
+    @app.callback(Output("st-remove-pending", "data"), Output("st-remove-confirm", "message"),
+                  Output("st-remove-confirm", "displayed"),
+                  Input({"type": "st-remove", "batch": ALL}, "n_clicks"), prevent_initial_call=True)
+    def ask_remove(clicks):
+        actor = current_actor()
+        # A redrawn history table fires this with no click: only a real tap asks.
+        if not ctx.triggered_id or not any(clicks or []) or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        found = batch_summary(store, actor, ctx.triggered_id["batch"])
+        what = "the demo generator's synthetic figures" if found["synthetic"] else found["file_name"]
+        return found["id"], (f"Remove import {found['id']} ({what}, {found['kind']})? Its {found['rows']:,} rows "
+                             "are deleted from the benchmark; the history keeps a record of it."), True
+
+    @app.callback(Output("st-remove-result", "children"), Input("st-remove-confirm", "submit_n_clicks"),
+                  State("st-remove-pending", "data"), prevent_initial_call=True)
+    def remove(n_clicks, batch_id):
+        if not n_clicks:
+            raise PreventUpdate
+        done = remove_batch(store, current_actor(), batch_id)
+        return html.Div(f"Removed import {done['id']} ({done['file_name']}): {done['rows']:,} rows deleted.",
+                        className="alert alert-success py-2")
 
     @app.callback(Output("st-home-force", "options"), Output("st-home-force", "value"),
                   Input("st-home-force", "id"))

@@ -19,7 +19,7 @@ import_batch = Table(
     Column("kind", String(24), nullable=False),
     Column("file_name", String(255), nullable=False),
     Column("file_hash", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # loaded | rejected
+    Column("status", String(16), nullable=False),  # loaded | rejected | removed
     Column("message", Text, nullable=True),
     Column("rows_read", Integer, nullable=False, default=0),
     Column("rows_loaded", Integer, nullable=False, default=0),

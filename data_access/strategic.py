@@ -160,7 +160,8 @@ def _as_of(store) -> str | None:
 def has_synthetic(store) -> bool:
     """True when the demo generator's synthetic figures are loaded (every screen must then say so)."""
     with store.engine.connect() as conn:
-        return conn.execute(select(import_batch.c.id).where(import_batch.c.synthetic.is_(True)).limit(1)).first() \
+        return conn.execute(select(import_batch.c.id).where(import_batch.c.synthetic.is_(True),
+                                                            import_batch.c.status == "loaded").limit(1)).first() \
             is not None
 
 
@@ -197,10 +198,12 @@ def set_home_force(store, actor, force: str | None) -> bool:
 
 
 def import_version(store) -> str:
-    """Changes only when an import lands: the benchmark figures do not move when a task is completed."""
+    """Changes only when an import lands or is removed: completing a task does not move the benchmark figures."""
     with store.engine.connect() as conn:
-        row = conn.execute(select(func.max(import_batch.c.id), func.count()).select_from(import_batch)).first()
-    return f"imports:{row[0]}:{row[1]}"
+        row = conn.execute(select(func.max(import_batch.c.id), func.count(),
+                                  func.sum(case((import_batch.c.status == "removed", 1), else_=0)))
+                           .select_from(import_batch)).first()
+    return f"imports:{row[0]}:{row[1]}:{row[2] or 0}"
 
 
 def _area_figures(tidy: pd.DataFrame, settings) -> dict:

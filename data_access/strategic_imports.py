@@ -1,11 +1,16 @@
-"""Uploads from the administrators' Imports area, imported by a background job with a progress bar."""
+"""The administrators' Imports area: uploads imported by a background job, and removing an import."""
 
 import base64
 
+from sqlalchemy import delete, func, select
+
 from data_access import jobs
 from data_access.accounts import load_actor
+from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.importers import KINDS, import_file
+from data_access.schema_strategic import IMPORTED_TABLES, import_batch
+from data_access.store import bump_version
 from data_access.strategic import warm_cache
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -41,3 +46,46 @@ def start_import(store, actor, kind: str, contents: str, file_name: str) -> int:
         return report
 
     return jobs.start(store, actor, f"import:{kind}", work)
+
+
+def batch_summary(store, actor, batch_id) -> dict:
+    """What removing an import would take away: its file and the rows it loaded; administrators only."""
+    _check_admin(actor)
+    batch = _batch(store, batch_id)
+    with store.engine.connect() as conn:
+        rows = sum(conn.execute(select(func.count()).select_from(t).where(t.c.batch_id == batch["id"])).scalar()
+                   for t in IMPORTED_TABLES)
+    return {"id": batch["id"], "file_name": batch["file_name"], "kind": batch["kind"], "rows": rows,
+            "synthetic": bool(batch["synthetic"])}
+
+
+def remove_batch(store, actor, batch_id) -> dict:
+    """Delete every row an import loaded, in one transaction, and mark it removed; administrators only.
+
+    The batch record and its quarantined lines stay, so the history still shows what was imported and
+    by whom; the same file can then be imported again (a corrected edition, or after demo data).
+    """
+    _check_admin(actor)
+    batch = _batch(store, batch_id)
+    if batch["status"] != "loaded":
+        raise BadRequest(f"import {batch['id']} is {batch['status']}, not loaded: nothing to remove")
+    with store.engine.begin() as conn:
+        removed = {t.name: conn.execute(delete(t).where(t.c.batch_id == batch["id"])).rowcount for t in IMPORTED_TABLES}
+        conn.execute(import_batch.update().where(import_batch.c.id == batch["id"]).values(status="removed"))
+        write_audit(conn, actor, "write", "import_batch", batch["id"],
+                    detail={"removed": True, "file": batch["file_name"], "rows": removed})
+        bump_version(conn)
+    warm_cache(store)
+    return {"id": batch["id"], "file_name": batch["file_name"], "rows": sum(removed.values())}
+
+
+def _batch(store, batch_id) -> dict:
+    try:
+        batch_id = int(batch_id)
+    except (TypeError, ValueError):
+        raise BadRequest("no such import") from None
+    with store.engine.connect() as conn:
+        row = conn.execute(select(import_batch).where(import_batch.c.id == batch_id)).mappings().first()
+    if row is None:
+        raise BadRequest("no such import")
+    return dict(row)

@@ -42,7 +42,10 @@ def _imports() -> html.Div:
             dbc.Progress(id="st-progress", value=0, label="", className="mb-2", style={"height": "24px"}),
             html.Div(id="st-import-result", role="status"),
             html.H3("Recent imports", className="h6 mt-3"),
+            html.Div(id="st-remove-result", role="status"),
             html.Div(id="st-history"),
+            dcc.Store(id="st-remove-pending"),
+            dcc.ConfirmDialog(id="st-remove-confirm"),
             id="st-imports-card"),
         _card("This deployment's force", html.P(
             "The force selected when a leader opens this tab, and the one the monthly pack is for. Needed when "

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.errors import AccessDenied
+from data_access.schema import audit_log
 from data_access.forces import FORCES, classify
 from data_access.importers import import_file, import_path
 from data_access.importers.__main__ import main as cli_main
@@ -230,7 +231,6 @@ def test_only_administrators_import(sqlite_store, username):
 
 
 def test_imports_are_audited(sqlite_store):
-    from data_access.schema import audit_log
 
     report = import_file(sqlite_store, _admin(sqlite_store), "tactics",
                          b"force,area,tactic,in_use\nKent,burglary,Drones,yes\n", "t.csv")
@@ -250,3 +250,34 @@ def test_command_line(tmp_path, capsys):
     assert "read 2, loaded 1, quarantined 1" in capsys.readouterr().out
     assert cli_main(["use-of-force", str(bad), "--database-url", url, "--year", "2017/18"]) == 2
     assert "unsupported layout" in capsys.readouterr().out
+
+
+def test_administrator_removes_an_import_and_can_load_the_file_again(store):
+    from data_access.errors import BadRequest
+    from data_access.strategic import has_synthetic
+    from data_access.strategic_imports import batch_summary, remove_batch
+
+    admin = _admin(store)
+    with store.engine.connect() as conn:
+        demo = conn.execute(select(import_batch.c.id).where(import_batch.c.synthetic.is_(True))).scalar_one()
+    with pytest.raises(AccessDenied):
+        remove_batch(store, actor_for(store, "leader"), demo)
+    summary = batch_summary(store, admin, demo)
+    assert summary["synthetic"] and summary["rows"] > 1000
+    assert remove_batch(store, admin, demo)["rows"] == summary["rows"]
+    assert not has_synthetic(store)  # the screens stop saying "demo data"
+    with store.engine.connect() as conn:
+        assert all(conn.execute(select(func.count()).select_from(t).where(t.c.batch_id == demo)).scalar() == 0
+                   for t in IMPORTED_TABLES)
+        assert conn.execute(select(import_batch.c.status).where(import_batch.c.id == demo)).scalar() == "removed"
+        assert conn.execute(select(func.count()).select_from(audit_log).where(
+            audit_log.c.object_type == "import_batch", audit_log.c.object_id == str(demo))).scalar() == 1
+    with pytest.raises(BadRequest):
+        remove_batch(store, admin, demo)  # once only
+    with pytest.raises(BadRequest):
+        remove_batch(store, admin, "x")
+    data = b"Region,Police Force,Total\nR,Kent,12\n"
+    first = import_file(store, admin, "use-of-force", data, "april2018-march2019.csv")
+    remove_batch(store, admin, first["batch_id"])
+    again = import_file(store, admin, "use-of-force", data, "april2018-march2019.csv")
+    assert again["status"] == "loaded" and again["rows_loaded"] == 1

@@ -187,3 +187,38 @@ def test_administrator_sets_the_force_the_tab_opens_on(app, client):
     assert resp.status_code == 200 and "Saved" in json.dumps(resp.get_json())
     opened = post(client, app, "st-force.options", {"st-force.id": "st-force"}, ["st-force.id"]).get_json()
     assert opened["response"]["st-force"]["value"] == "kent"
+
+
+def _remove_requests(app, batch_id):
+    ask = payload(app, "st-remove-pending.data", {}, [])
+    ask["inputs"] = [[{"id": {"type": "st-remove", "batch": batch_id}, "property": "n_clicks", "value": 1}]]
+    ask["changedPropIds"] = [json.dumps({"batch": batch_id, "type": "st-remove"}, separators=(",", ":")) + ".n_clicks"]
+    confirm = payload(app, "st-remove-result.children", {"st-remove-confirm.submit_n_clicks": 1},
+                      ["st-remove-confirm.submit_n_clicks"])
+    confirm["state"] = [{"id": "st-remove-pending", "property": "data", "value": batch_id}]
+    return ask, confirm
+
+
+def _demo_batch(store):
+    from data_access.schema_strategic import import_batch
+    with store.engine.connect() as conn:
+        return conn.execute(select(import_batch.c.id).where(import_batch.c.synthetic.is_(True))).scalar_one()
+
+
+@pytest.mark.parametrize("username", ["leader", "analyst", "sergeant"])
+def test_only_administrators_remove_an_import(app, client, sqlite_store, username):
+    login(client, username)
+    for body in _remove_requests(app, _demo_batch(sqlite_store)):
+        assert client.post("/_dash-update-component", json=body).status_code == 403
+
+
+def test_administrator_confirms_and_removes_the_demo_import(app, client, sqlite_store):
+    batch = _demo_batch(sqlite_store)
+    login(client, "admin")
+    ask, confirm = _remove_requests(app, batch)
+    asked = client.post("/_dash-update-component", json=ask).get_json()["response"]
+    assert asked["st-remove-pending"]["data"] == batch and asked["st-remove-confirm"]["displayed"] is True
+    assert "synthetic" in asked["st-remove-confirm"]["message"]
+    done = client.post("/_dash-update-component", json=confirm)
+    assert done.status_code == 200 and "Removed import" in json.dumps(done.get_json())
+    assert client.post("/_dash-update-component", json=confirm).status_code == 400  # a second confirm: nothing left
