@@ -79,6 +79,8 @@ def _bcu_table(bcu: dict):
 
 
 def _tactics_line(view: dict):
+    if not view["force"]:
+        return html.P("Choose a force to compare its tactics with those of better-ranked forces.", className="mb-2")
     used = view["tactics_in_use"]
     text = ", ".join(used) if used else "none recorded"
     return html.P([html.Strong(f"{view['force_name']} uses: "), text], className="mb-2")
@@ -89,6 +91,7 @@ def _remove_button(r):
         return None
     return dbc.Button([html.I(className="bi bi-trash me-1", **{"aria-hidden": "true"}), "Remove"],
                       id={"type": "st-remove", "batch": int(r.id)}, color="danger", outline=True, size="sm",
+                      className="text-nowrap",
                       title=f"Remove the rows this import loaded from {r.file_name}")
 
 
@@ -96,11 +99,11 @@ def _history(df: pd.DataFrame):
     if df.empty:
         return html.P("No imports yet.")
     rows = [html.Tr([html.Td(f"{r.imported_at:%d %b %Y %H:%M}"), html.Td(r.kind), html.Td(r.file_name),
-                     html.Td(r.status + (" (synthetic)" if r.synthetic else "")), html.Td(f"{r.rows_read:,}"),
-                     html.Td(f"{r.rows_loaded:,}"), html.Td(f"{r.rows_quarantined:,}"),
-                     html.Td(f"{r.rows_duplicated:,}"), html.Td(_remove_button(r))])
+                     html.Td(r.status + (" (synthetic)" if r.synthetic else "")),
+                     html.Td(f"{r.rows_read:,} read, {r.rows_loaded:,} loaded, {r.rows_quarantined:,} quarantined, "
+                             f"{r.rows_duplicated:,} duplicated"), html.Td(_remove_button(r))])
             for r in df.itertuples()]
-    head = ["When", "Kind", "File", "Status", "Read", "Loaded", "Quarantined", "Duplicated", ""]
+    head = ["When", "Kind", "File", "Status", "Rows", ""]
     return html.Div(html.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
                                className="table table-sm"), className="table-responsive")
 
@@ -192,7 +195,8 @@ def register(app, store) -> None:
                 quadrant_figure(view["table"], force), method_note(QUADRANT_METHOD, as_of),
                 trend_figure(view["trend"]), method_note(TREND_METHOD, as_of),
                 _bcu_table(bcu), method_note(BCU_METHOD, bcu["data_as_of"]),
-                _tactics_line(view), recommendation_list(view["recommendations"], view["force_name"]),
+                _tactics_line(view),
+                recommendation_list(view["recommendations"], view["force_name"]) if force else None,
                 method_note(RECS_METHOD, as_of), _cost_note(view),
                 f"/strategic/pack?area={area}" + (f"&force={force}" if force else ""))
 

@@ -129,6 +129,10 @@ def extend(engine, preset, seed, today: date, settings) -> dict:
         for name, table in tables.items():
             for i in range(0, len(rows[name]), 2000):
                 conn.execute(table.insert(), rows[name][i:i + 2000])
+        made = sum(len(r) for r in rows.values())
+        # The history then reads like a real import: every generated row loaded, one example quarantined.
+        conn.execute(import_batch.update().where(import_batch.c.id == batch_id).values(
+            rows_read=made + 1, rows_loaded=made))
         # One example of a quarantined line, so the administrators' Imports area shows what one looks like.
         conn.execute(import_quarantine.insert().values(
             batch_id=batch_id, file_name="synthetic demo data (generator)", line_number=2,
