@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from data_access.schema import meta, metadata
@@ -35,10 +35,19 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Create every table that does not exist yet, and any index a newer version added to an existing one."""
     import data_access.schema_all  # noqa: F401  (registers every capability's tables)
 
+    existing = set(inspect(engine).get_table_names())
     metadata.create_all(engine)
+    # create_all skips tables that exist, indexes and all; a later release may index an existing table.
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        if table.name in existing and table.indexes:
+            present = {ix["name"] for ix in inspector.get_indexes(table.name)}
+            for index in table.indexes:
+                if index.name not in present:
+                    index.create(engine)
 
 
 def drop_schema(engine: Engine) -> None:

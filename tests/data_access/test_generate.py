@@ -426,3 +426,18 @@ def test_postgresql_gets_the_same_force(demo, pg_database):
     finally:
         engine.dispose()
 
+
+
+def test_an_index_added_by_a_later_release_is_created_on_an_existing_database(tmp_path):
+    from sqlalchemy import create_engine, inspect, text
+
+    from data_access.db import create_schema
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_shift_officer_start"))  # as a database made before the index existed
+    assert "ix_shift_officer_start" not in {i["name"] for i in inspect(engine).get_indexes("shift")}
+    create_schema(engine)
+    assert "ix_shift_officer_start" in {i["name"] for i in inspect(engine).get_indexes("shift")}
+    create_schema(engine)  # and again: nothing left to do, nothing fails
