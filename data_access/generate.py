@@ -401,9 +401,9 @@ class _Gen:
             "id": o["id"].to_numpy(), "collar": o["collar"].tolist(), "forename": o["forename"].tolist(),
             "surname": o["surname"].tolist(), "rank": o["rank"].tolist(),
             "is_staff": o["is_staff"].to_numpy(bool), "team_id": o["team_id"].to_numpy(),
-            "line_manager_id": _opt_int(o["line_manager_id"]),
+            "line_manager_id": optional_ints(o["line_manager_id"]),
             "is_student": o["is_student"].to_numpy(bool),
-            "tutor_id": _opt_int(o["tutor_id"]),
+            "tutor_id": optional_ints(o["tutor_id"]),
             "start_date": self.dates(o["start_day"].to_numpy()),
             "weekly_hours": o["weekly_hours"].to_numpy(float), "force_id": o["force_id"].to_numpy(),
         }
@@ -925,9 +925,9 @@ class _Gen:
         for i, w, k in zip(who.tolist(), which.tolist(), picks.tolist()):
             f, s_ = str(fore[i]), str(sur[i])
             if w < 0.5:
-                f = _variant(f, N.FORENAME_VARIANTS, k)
+                f = name_variant(f, N.FORENAME_VARIANTS, k)
             else:
-                s_ = _variant(s_, N.SURNAME_VARIANTS, k)
+                s_ = name_variant(s_, N.SURNAME_VARIANTS, k)
             a_fore.append(f)
             a_sur.append(s_)
         a_dob = dob[who].copy()
@@ -988,7 +988,7 @@ class _Gen:
         return {
             "id": cr["id"].to_numpy(), "crime_ref": cr["crime_ref"].tolist(),
             "force_id": np.full(n, self.force), "bcu_id": bcu_ids[cr["bcu_idx"].to_numpy()],
-            "team_id": cr["team"].to_numpy(), "oic_id": _opt_int(cr["oic"].to_numpy()),
+            "team_id": cr["team"].to_numpy(), "oic_id": optional_ints(cr["oic"].to_numpy()),
             "offence_code": code.tolist(), "occurred_on": self.dates(cr["occurred"].to_numpy()),
             "reported_at": self.datetimes(cr["rep_min"].to_numpy()),
             "recorded_at": self.datetimes(cr["rec_min"].to_numpy()),
@@ -1182,7 +1182,7 @@ class _Gen:
         self.custody_rows = pd.DataFrame({"crime": c, "outcome": out})
         return {"id": ids, "custody_ref": refs, "force_id": np.full(k, self.force),
                 "person_id": s["person"].to_numpy()[rows], "crime_id": cr["id"].to_numpy()[c],
-                "arresting_officer_id": _opt_int(off), "arrived_at": self.datetimes(arrive),
+                "arresting_officer_id": optional_ints(off), "arrived_at": self.datetimes(arrive),
                 "released_at": self.datetimes(released), "outcome": out.tolist()}
 
     # ----- tasks ---------------------------------------------------------------------------------
@@ -1398,13 +1398,13 @@ class _Gen:
         by = np.where((by == NA) & (done_day != NA), np.where(oic_t != NA, oic_t, NA), by)
         return {
             "id": np.arange(1, m + 1), "crime_id": cr["id"].to_numpy()[crime_idx],
-            "team_id": cr["team"].to_numpy()[crime_idx], "oic_id": _opt_int(oic_t),
+            "team_id": cr["team"].to_numpy()[crime_idx], "oic_id": optional_ints(oic_t),
             "kind": _strs(t["kind"]), "rule_id": _strs(t["rule"]),
             "basis_date": self.dates(t["basis"].to_numpy(np.int64)), "due_date": self.dates(t["due"].to_numpy(np.int64)),
             "detail": [x or "" for x in _strs(t["detail"])], "status": _strs(t["status"]),
             "created_at": self.datetimes(created), "completed_at": self.datetimes(done_min),
-            "completed_by": _opt_int(by), "completion": _strs(t["completion"]),
-            "bail_id": _opt_int(t["bail_id"].to_numpy(np.int64)),
+            "completed_by": optional_ints(by), "completion": _strs(t["completion"]),
+            "bail_id": optional_ints(t["bail_id"].to_numpy(np.int64)),
         }
 
     # ----- incidents and deployments -------------------------------------------------------------
@@ -1479,9 +1479,9 @@ class _Gen:
             "bcu_id": bcu_ids[inc["bcu"].to_numpy()], "lpa_id": bcu_ids[inc["bcu"].to_numpy()],
             "opened_at": self.datetimes(inc["opened"].to_numpy()), "incident_type": inc["type"].tolist(),
             "grade": inc["grade"].tolist(), "pre_planned": pre_planned, "location": loc,
-            "call_seconds": calls, "originator_person_id": _opt_int(inc["orig"].to_numpy()),
-            "subject_person_id": _opt_int(inc["subj"].to_numpy()),
-            "crime_id": _opt_int(np.where(crime_col != NA, cr["id"].to_numpy()[np.where(crime_col != NA,
+            "call_seconds": calls, "originator_person_id": optional_ints(inc["orig"].to_numpy()),
+            "subject_person_id": optional_ints(inc["subj"].to_numpy()),
+            "crime_id": optional_ints(np.where(crime_col != NA, cr["id"].to_numpy()[np.where(crime_col != NA,
                                                                                           crime_col, 0)], NA)),
         }
         # Deployments: 1-3 resources for emergency/priority, 0-1 for scheduled, none for resolution.
@@ -1528,7 +1528,7 @@ class _Gen:
         arrived = upto(arrived, deployed)
         released = upto(released, arrived)
         deployment = {
-            "id": np.arange(1, kd + 1), "incident_id": ids[di], "officer_id": _opt_int(officer),
+            "id": np.arange(1, kd + 1), "incident_id": ids[di], "officer_id": optional_ints(officer),
             "resource_group": group.tolist(), "assigned_at": self.datetimes(assign),
             "deployed_at": self.datetimes(deployed), "arrived_at": self.datetimes(arrived),
             "released_at": self.datetimes(released),
@@ -1769,7 +1769,7 @@ def sexual_mask(off: np.ndarray) -> np.ndarray:
     return np.isin(off, list(SEXUAL_OFFENCES))
 
 
-def _variant(name: str, known: dict, k: int) -> str:
+def name_variant(name: str, known: dict, k: int) -> str:
     """A plausible misspelling or known variant of a name (deterministic from k)."""
     options = known.get(name)
     if options:
@@ -1785,7 +1785,7 @@ def _variant(name: str, known: dict, k: int) -> str:
     return name[:i] + name[i + 1:]  # drop a letter
 
 
-def _opt_int(a) -> list:
+def optional_ints(a) -> list:
     """Integer array (NA, NaN or None for missing) as a list of Python ints and None."""
     if isinstance(a, pd.Series):
         a = a.to_numpy(dtype=object)
@@ -1832,7 +1832,7 @@ def _py(col) -> list:
     return col.tolist() if isinstance(col, np.ndarray) else list(col)
 
 
-def _insert(conn, table, cols: dict, chunk: int = CHUNK) -> int:
+def insert_columns(conn, table, cols: dict, chunk: int = CHUNK) -> int:
     """Insert column arrays as rows, chunk by chunk, inside the caller's transaction.
 
     SQLite: driver executemany with tuples. PostgreSQL (psycopg): COPY. Anything else: SQLAlchemy
@@ -1881,7 +1881,7 @@ def _populated(engine: Engine) -> bool:
     return False
 
 
-def _fix_sequences(conn) -> None:
+def fix_sequences(conn) -> None:
     """PostgreSQL: move each serial sequence past the ids inserted explicitly."""
     if conn.dialect.name != "postgresql":
         return
@@ -1941,7 +1941,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
 
     def org():
         return [(S.org_unit, {c: _strs(g.units[c]) if c in ("kind", "name", "strand") else
-                              _opt_int(g.units[c]) for c in g.units.columns})]
+                              optional_ints(g.units[c]) for c in g.units.columns})]
 
     def leave_and_shifts():
         leave_t = g.build_leave()
@@ -1971,7 +1971,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
         for fraction, label, build in plan:
             step(fraction, label)
             for table, cols in build():
-                counts[table.name] = _insert(conn, table, cols)
+                counts[table.name] = insert_columns(conn, table, cols)
                 del cols
         for key, value in (("data_version", DATA_VERSION), ("generated_at", _now_iso()),
                            ("data_as_of", as_of.isoformat(timespec="seconds")), ("preset", preset),
@@ -1981,7 +1981,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
         if g.p.benchmark_as:
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1
-        _fix_sequences(conn)
+        fix_sequences(conn)
     from data_access.generate_extensions import EXTENSIONS
 
     for extend in EXTENSIONS:

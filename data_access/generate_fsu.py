@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data_access import schema as S
-from data_access.generate import PRESETS, _fix_sequences, _insert, _variant
+from data_access.generate import PRESETS, fix_sequences, insert_columns, name_variant
 from data_access.schema_fsu import fsu_result_incident, fsu_run, incident_party, missing_episode
 
 RELATIONSHIPS = ("parent", "partner", "ex-partner", "neighbour", "friend", "sibling", "professional",
@@ -65,9 +65,9 @@ def _parties(rng, inc: pd.DataFrame, people: pd.DataFrame, aliases: pd.DataFrame
     ks = rng.integers(0, 1_000_000, len(typo))
     for i, k in zip(typo.tolist(), ks.tolist()):
         if k % 2:
-            sur[i] = _variant(str(sur[i]), {}, k)
+            sur[i] = name_variant(str(sur[i]), {}, k)
         else:
-            fore[i] = _variant(str(fore[i]), {}, k)
+            fore[i] = name_variant(str(fore[i]), {}, k)
     shout = u[:, 2] < 0.2
     sur[shout] = np.array([str(x).upper() for x in sur[shout]], dtype=object)
     is_orig = rows["role"].to_numpy() == "originator"
@@ -158,8 +158,8 @@ def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
             first = _first_id(conn, table)
             with_ids = {"id": np.arange(first, first + n, dtype=np.int64)}
             with_ids.update(cols)
-            counts[table.name] = _insert(conn, table, with_ids)
-        _fix_sequences(conn)
+            counts[table.name] = insert_columns(conn, table, with_ids)
+        fix_sequences(conn)
     counts.update(first_run(engine, force_id, today, settings))
     return counts
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from data_access.generate import _insert, _opt_int
+from data_access.generate import insert_columns, optional_ints
 from data_access.schema import leave, officer, org_unit, user_account
 from data_access.schema_productivity import (
     core_skill,
@@ -74,7 +74,7 @@ def _activity(rng, off: pd.DataFrame, restricted: set, today: date) -> dict:
     at = (start.astype("datetime64[m]") + m.astype("timedelta64[m]")).astype("datetime64[us]")
     return {"officer_id": np.concatenate(ids)[order], "kind": np.concatenate(kinds)[order].tolist(),
             "occurred_at": at[order], "force_id": np.concatenate(forces)[order],
-            "bcu_id": _opt_int(np.concatenate(bcus)[order])}
+            "bcu_id": optional_ints(np.concatenate(bcus)[order])}
 
 
 def _hour_weights() -> np.ndarray:
@@ -213,9 +213,9 @@ def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
             (team_establishment, _establishment(rng, off, today)),
         ]
         for table, cols in plan:
-            counts[table.name] = _insert(conn, table, cols) if cols else 0
+            counts[table.name] = insert_columns(conn, table, cols) if cols else 0
         fb = _feedback(rng, conn, off, demo_ids, today)
-        counts[figure_feedback.name] = _insert(conn, figure_feedback, fb) if fb else 0
+        counts[figure_feedback.name] = insert_columns(conn, figure_feedback, fb) if fb else 0
     return counts
 
 
