@@ -38,7 +38,7 @@ PUBLIC_PATHS = {"/assets/beacon.css"}
 # A Flask blueprint with this name serves pages anyone may read (aggregate open data only).
 PUBLIC_BLUEPRINT = "public"
 # Callback inputs that fire on a timer, not a person: they must not keep an idle session alive.
-BACKGROUND_TRIGGERS = {"bell-refresh.n_intervals"}
+BACKGROUND_TRIGGERS = {"bell-refresh.n_intervals", "st-import-poll.n_intervals", "fsu-poll.n_intervals"}
 
 
 class SessionUser(UserMixin):

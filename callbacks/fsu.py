@@ -98,7 +98,8 @@ def register(app, store) -> None:
         out = fsu.export_summary(store, actor, person_id)
         return dcc.send_string(out["content"], out["filename"])
 
-    @app.callback(Output("fsu-job", "data"), Output("fsu-poll", "disabled"), Output("fsu-job-state", "children"),
+    @app.callback(Output("fsu-job", "data"), Output("fsu-poll", "disabled"), Output("fsu-poll", "n_intervals"),
+                  Output("fsu-job-state", "children"),
                   Output("fsu-refresh", "disabled"),
                   Input("fsu-refresh", "n_clicks"), prevent_initial_call=True)
     def request_refresh(n):
@@ -106,7 +107,7 @@ def register(app, store) -> None:
         if not n:
             fsu.require_fsu(store, actor)
             raise PreventUpdate
-        return fsu.start_refresh(store, actor), False, html.Span("Refresh queued…"), True
+        return fsu.start_refresh(store, actor), False, 0, html.Span("Refresh queued…"), True
 
     @app.callback(
         Output("fsu-run-done", "data"), Output("fsu-job-state", "children", allow_duplicate=True),

@@ -25,6 +25,7 @@ from data_access.strategic import (
     check_reader,
     force_choices,
     home_force,
+    home_force_is_configured,
     import_history,
     period_choices,
     set_home_force,
@@ -201,13 +202,13 @@ def register(app, store) -> None:
                 f"/strategic/pack?area={area}" + (f"&force={force}" if force else ""))
 
     @app.callback(Output("st-import-job", "data"), Output("st-import-poll", "disabled"),
-                  Output("st-import-result", "children"),
+                  Output("st-import-poll", "n_intervals"), Output("st-import-result", "children"),
                   Output("st-progress", "value"), Output("st-progress", "label"),
                   Input("st-upload", "contents"), State("st-upload", "filename"), State("st-import-kind", "value"),
                   prevent_initial_call=True)
     def start(contents, filename, kind):
         job_id = start_import(store, current_actor(), kind, contents, filename)
-        return job_id, False, html.Div(f"Importing {filename}...", className="text-body-secondary"), 0, "queued"
+        return job_id, False, 0, html.Div(f"Importing {filename}...", className="text-body-secondary"), 0, "queued"
 
     @app.callback(Output("st-import-result", "children", allow_duplicate=True),
                   Output("st-progress", "value", allow_duplicate=True),
@@ -230,6 +231,7 @@ def register(app, store) -> None:
 
     @app.callback(Output("st-remove-pending", "data"), Output("st-remove-confirm", "message"),
                   Output("st-remove-confirm", "displayed"),
+                  Output("st-remove-result", "children", allow_duplicate=True),
                   Input({"type": "st-remove", "batch": ALL}, "n_clicks"), prevent_initial_call=True)
     def ask_remove(clicks):
         actor = current_actor()
@@ -237,9 +239,11 @@ def register(app, store) -> None:
         if not ctx.triggered_id or not any(clicks or []) or not ctx.triggered[0]["value"]:
             raise PreventUpdate
         found = batch_summary(store, actor, ctx.triggered_id["batch"])
+        if found["blocked"]:
+            return None, no_update, False, html.Div(found["blocked"], className="alert alert-warning py-2")
         what = "the demo generator's synthetic figures" if found["synthetic"] else found["file_name"]
         return found["id"], (f"Remove import {found['id']} ({what}, {found['kind']})? Its {found['rows']:,} rows "
-                             "are deleted from the benchmark; the history keeps a record of it."), True
+                             "are deleted from the benchmark; the history keeps a record of it."), True, None
 
     @app.callback(Output("st-remove-result", "children"), Input("st-remove-confirm", "submit_n_clicks"),
                   State("st-remove-pending", "data"), prevent_initial_call=True)
@@ -251,10 +255,16 @@ def register(app, store) -> None:
                         className="alert alert-success py-2")
 
     @app.callback(Output("st-home-force", "options"), Output("st-home-force", "value"),
-                  Input("st-home-force", "id"))
+                  Output("st-home-force", "disabled"), Output("st-home-save", "disabled"),
+                  Output("st-home-result", "children", allow_duplicate=True),
+                  Input("st-home-force", "id"), prevent_initial_call="initial_duplicate")
     def home_force_options(_):
         check_reader(current_actor())
-        return force_choices(), home_force(store)
+        if home_force_is_configured(store):
+            return (force_choices(), home_force(store), True, True,
+                    html.Div("Set in this deployment's rules file (strategic home_force); change it there.",
+                             className="small text-body-secondary"))
+        return force_choices(), home_force(store), False, False, None
 
     @app.callback(Output("st-home-result", "children"), Input("st-home-save", "n_clicks"),
                   State("st-home-force", "value"), prevent_initial_call=True)

@@ -3,12 +3,14 @@
 from dash import dcc, html
 
 POLL_MS = 800
+# The timer gives up after an hour even if no answer ever says the job ended (signed out, server gone).
+POLL_LIMIT = 3600 * 1000 // POLL_MS
 
 
 def job_tracker(prefix: str) -> list:
     """A store for the running job's id and a poll timer, off until a job starts."""
     return [dcc.Store(id=f"{prefix}-job"),
-            dcc.Interval(id=f"{prefix}-poll", interval=POLL_MS, disabled=True)]
+            dcc.Interval(id=f"{prefix}-poll", interval=POLL_MS, disabled=True, max_intervals=POLL_LIMIT)]
 
 
 def progress_label(state: dict) -> str:

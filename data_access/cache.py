@@ -20,21 +20,24 @@ class ResultCache:
         raw = "|".join([name, version, scope_key, *map(str, extra)])
         return hashlib.sha256(raw.encode()).hexdigest()
 
-    def get_or_compute(self, name: str, version: str, scope_key: str, compute, *extra):
-        """Return the cached value for this (name, version, scope, extra), computing it once."""
+    def get_or_compute(self, name: str, version: str, scope_key: str, compute, *extra, expire: float | None = None):
+        """Return the cached value for this (name, version, scope, extra), computing it once.
+
+        expire: seconds the value is kept (default: the cache's ttl).
+        """
         key = self.make_key(name, version, scope_key, *extra)
         value = self._cache.get(key, default=None)
         if value is None:
             value = compute()
-            self._cache.set(key, value, expire=self.ttl)
+            self._cache.set(key, value, expire=expire or self.ttl)
         return value
 
     def peek(self, name: str, version: str, scope_key: str, *extra):
         """The cached value for this key, or None; never computes."""
         return self._cache.get(self.make_key(name, version, scope_key, *extra), default=None)
 
-    def put(self, value, name: str, version: str, scope_key: str, *extra) -> None:
-        self._cache.set(self.make_key(name, version, scope_key, *extra), value, expire=self.ttl)
+    def put(self, value, name: str, version: str, scope_key: str, *extra, expire: float | None = None) -> None:
+        self._cache.set(self.make_key(name, version, scope_key, *extra), value, expire=expire or self.ttl)
 
     def clear(self) -> None:
         self._cache.clear()

@@ -100,16 +100,16 @@ def run_now(store, actor: Actor, progress=None, run_date=None) -> dict:
 
 def execute_run(store, actor: Actor, run_id: int, progress=None, run_date=None) -> dict:
     """Compute the ranking and write it as run run_id; a failure is recorded, never half-written."""
-    force_id = require_fsu(store, actor)
     settings = fsu_settings(store)
     run_date = run_date or store.today()
-    start = method.window_start(run_date, settings.fsu_window_months).to_pydatetime()
     step = progress or (lambda _pct, _label: None)
-    with store.engine.begin() as conn:
-        conn.execute(fsu_run.update().where(fsu_run.c.id == run_id).values(
-            status="running", started_at=now_local(), run_date=run_date, window_start=start.date(),
-            parameters=json.dumps({k: v for k, v in settings.__dict__.items()}, default=str)))
     try:
+        force_id = require_fsu(store, actor)
+        start = method.window_start(run_date, settings.fsu_window_months).to_pydatetime()
+        with store.engine.begin() as conn:
+            conn.execute(fsu_run.update().where(fsu_run.c.id == run_id).values(
+                status="running", started_at=now_local(), run_date=run_date, window_start=start.date(),
+                parameters=json.dumps({k: v for k, v in settings.__dict__.items()}, default=str)))
         ranked_n, rows, linked, link_counts = compute_run(store.engine, force_id, run_date, settings, step)
         step(90, "Saving the new version")
         with store.engine.begin() as conn:

@@ -24,8 +24,10 @@ from data_access.schema import job
 
 log = logging.getLogger(__name__)
 
-# A queued or running job with no sign of life for this long was cut off (the process stopped).
+# A running job with no progress for this long was cut off (the process stopped); a queued one waits
+# behind others, so it is given much longer before it is counted as lost.
 STALE_AFTER = timedelta(minutes=30)
+QUEUED_TOO_LONG = timedelta(hours=12)
 PROGRESS_TTL_SECONDS = 24 * 3600
 
 
@@ -37,15 +39,27 @@ class JobRunner:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beacon-job")
         self._progress = diskcache.Cache(str(progress_dir))
         self._futures: dict[int, Future] = {}
+        self._tasks: dict[str, Future] = {}
         self._lock = threading.Lock()
 
     def submit(self, job_id: int, fn) -> None:
         with self._lock:
             self._futures[job_id] = self._pool.submit(fn)
 
-    def submit_task(self, fn) -> Future:
-        """Run housekeeping (cache warming) on the same thread, with no job row: nobody follows it."""
-        return self._pool.submit(fn)
+    def submit_task(self, fn, once: str | None = None) -> Future:
+        """Run housekeeping (cache warming) on the same thread, with no job row: nobody follows it.
+
+        once: a name for the task; while a task of that name is waiting or running, another is not queued.
+        """
+        with self._lock:
+            if once is not None and once in self._tasks and not self._tasks[once].done():
+                return self._tasks[once]
+            future = self._pool.submit(fn)
+            if once is not None:
+                self._tasks = {k: f for k, f in self._tasks.items() if not f.done()}
+                self._tasks[once] = future
+        future.add_done_callback(_log_failure)
+        return future
 
     def wait(self, job_id: int, timeout: float | None = None) -> None:
         """Block until the job ends (the command line and tests)."""
@@ -60,6 +74,11 @@ class JobRunner:
 
     def progress(self, job_id: int):
         return self._progress.get(f"job:{job_id}", default=None)
+
+
+def _log_failure(future: Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("background task failed", exc_info=future.exception())
 
 
 _runner_lock = threading.Lock()
@@ -99,19 +118,23 @@ def _finish(store, job_id: int, status: str, result=None, message: str | None = 
 
 
 def _run(store, jobs: JobRunner, job_id: int, work) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(job.update().where(job.c.id == job_id).values(status="running", started_at=now_local()))
-    jobs.set_progress(job_id, 0, "started")
     try:
+        with store.engine.begin() as conn:
+            conn.execute(job.update().where(job.c.id == job_id).values(status="running", started_at=now_local()))
+        jobs.set_progress(job_id, 0, "started")
         result = work(lambda percent, label: jobs.set_progress(job_id, percent, label))
     except (AccessDenied, BadRequest) as exc:
-        _finish(store, job_id, "failed", message=f"refused: {exc}")
+        ending = ("failed", None, f"refused: {exc}")
     except Exception as exc:  # noqa: BLE001 - a job must end failed, never stay running
         log.exception("job %s failed", job_id)
-        _finish(store, job_id, "failed", message=f"{type(exc).__name__}: {exc}"[:500])
+        ending = ("failed", None, f"{type(exc).__name__}: {exc}"[:500])
     else:
-        _finish(store, job_id, "succeeded", result=result)
-    jobs.set_progress(job_id, 100, "finished")
+        ending = ("succeeded", result, None)
+    try:
+        _finish(store, job_id, *ending)
+    finally:
+        # Even if the row could not be written, the page stops waiting: the progress says it ended.
+        jobs.set_progress(job_id, 100, "finished" if ending[0] == "succeeded" else "failed")
 
 
 def state(store, actor, job_id) -> dict:
@@ -129,11 +152,16 @@ def state(store, actor, job_id) -> dict:
     seen = runner(store).progress(job_id)
     percent, label, last_sign = (seen if seen else (0, "", None))
     status, message = row["status"], row["message"]
-    if not finished:
+    if not finished and label in ("finished", "failed"):
+        # The end is written to the row first, then to the progress: a row still open has lost its ending.
+        status, finished, message = "failed", True, "the job ended but its result could not be recorded"
+    elif status == "running":
         quiet = (timedelta(seconds=time.time() - last_sign) if last_sign
-                 else now_local() - (row["started_at"] or row["created_at"]))
+                 else now_local() - row["started_at"])
         if quiet > STALE_AFTER:
             status, finished, message = "failed", True, "interrupted: the server stopped while it ran"
+    elif status == "queued" and now_local() - row["created_at"] > QUEUED_TOO_LONG:
+        status, finished, message = "failed", True, "never started: the server stopped before it ran"
     return {
         "id": job_id, "kind": row["kind"], "status": status, "finished": finished,
         "percent": 100 if finished else percent, "label": "finished" if finished else label,

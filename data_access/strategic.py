@@ -179,12 +179,19 @@ def home_force(store) -> str | None:
     return force_code(name or "")
 
 
+def home_force_is_configured(store) -> bool:
+    """True when the rules file names the force, so the screen cannot change it."""
+    return strategic_settings(store).home_force in FORCE_NAMES
+
+
 def set_home_force(store, actor, force: str | None) -> bool:
     """Record which territorial force this deployment is (None clears it); administrators only."""
     if actor is None or actor.role != "administrator":
         raise AccessDenied("only administrators may set this deployment's force")
     if force is not None and force not in FORCE_NAMES:
         raise BadRequest(f"unknown force {force!r}")
+    if home_force_is_configured(store):
+        raise BadRequest("this deployment's force is set in the rules file (strategic home_force); change it there")
     with store.engine.begin() as conn:
         before = conn.execute(select(meta.c.value).where(meta.c.key == "home_force")).scalar()
         if (before or None) == force:
@@ -362,6 +369,9 @@ def _own_measures(store, force_id: int) -> tuple[pd.DataFrame, dict]:
     return pd.DataFrame(rows, columns=["area"] + TIDY), names
 
 
+BCU_KEEP_SECONDS = 2 * 24 * 3600  # today's figures last the day; the latest are kept to serve the next morning
+
+
 def _own_figures(store, force_id: int) -> dict:
     """The force's BCU figures, computed once a day and shared by every reader of that force."""
     # A year of crimes compared across BCUs moves little within a day, so they are not rescanned after each
@@ -373,17 +383,21 @@ def _own_figures(store, force_id: int) -> dict:
     def compute():
         tidy, names = _own_measures(store, force_id)
         figures = {"tidy": tidy, "bcus": len(names), "data_as_of": now_local().isoformat(timespec="seconds")}
-        store.cache.put(figures, "strategic-bcu-latest", "any-day", scope, settings, positive)
+        store.cache.put(figures, "strategic-bcu-latest", "any-day", scope, settings, positive,
+                        expire=BCU_KEEP_SECONDS)
         return figures
+
+    def today_figures():
+        return store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive,
+                                          expire=BCU_KEEP_SECONDS)
 
     today = store.cache.peek("strategic-bcu", day, scope, settings, positive)
     if today is not None:
         return today
     latest = store.cache.peek("strategic-bcu-latest", "any-day", scope, settings, positive)
     if latest is None:
-        return store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive)
-    jobs.runner(store).submit_task(
-        lambda: store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive))
+        return today_figures()
+    jobs.runner(store).submit_task(today_figures, once=f"strategic-bcu:{scope}:{day}")
     return latest
 
 

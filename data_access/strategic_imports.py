@@ -48,15 +48,37 @@ def start_import(store, actor, kind: str, contents: str, file_name: str) -> int:
     return jobs.start(store, actor, f"import:{kind}", work)
 
 
+def _tables_of(kind: str) -> tuple:
+    return (KINDS[kind][0],) if kind in KINDS else IMPORTED_TABLES  # the demo batch fills every table
+
+
+def _blocking(conn, batch: dict) -> list[dict]:
+    """Later imports that skipped rows as already loaded: if this batch owns them, removing it would
+    take rows those imports count as theirs."""
+    mine = {t.name for t in _tables_of(batch["kind"])}
+    later = conn.execute(select(import_batch).where(
+        import_batch.c.id > batch["id"], import_batch.c.status == "loaded",
+        import_batch.c.rows_duplicated > 0)).mappings().all()
+    return [dict(b) for b in later if mine & {t.name for t in _tables_of(b["kind"])}]
+
+
+def _blocked_message(batch: dict, blocking: list[dict]) -> str:
+    names = ", ".join(f"{b['id']} ({b['file_name']})" for b in blocking)
+    return (f"Import {batch['id']} cannot be removed yet: later import(s) {names} skipped rows they shared with "
+            "earlier imports. Remove those first (newest first), then import them again once this one is gone.")
+
+
 def batch_summary(store, actor, batch_id) -> dict:
-    """What removing an import would take away: its file and the rows it loaded; administrators only."""
+    """What removing an import would take away, or why it cannot be removed yet; administrators only."""
     _check_admin(actor)
     batch = _batch(store, batch_id)
     with store.engine.connect() as conn:
         rows = sum(conn.execute(select(func.count()).select_from(t).where(t.c.batch_id == batch["id"])).scalar()
                    for t in IMPORTED_TABLES)
+        blocking = _blocking(conn, batch)
     return {"id": batch["id"], "file_name": batch["file_name"], "kind": batch["kind"], "rows": rows,
-            "synthetic": bool(batch["synthetic"])}
+            "synthetic": bool(batch["synthetic"]), "status": batch["status"],
+            "blocked": _blocked_message(batch, blocking) if blocking else None}
 
 
 def remove_batch(store, actor, batch_id) -> dict:
@@ -67,15 +89,20 @@ def remove_batch(store, actor, batch_id) -> dict:
     """
     _check_admin(actor)
     batch = _batch(store, batch_id)
-    if batch["status"] != "loaded":
-        raise BadRequest(f"import {batch['id']} is {batch['status']}, not loaded: nothing to remove")
     with store.engine.begin() as conn:
+        # Claimed inside the transaction: of two administrators removing at once, one removes, one is told.
+        claimed = conn.execute(import_batch.update().where(
+            import_batch.c.id == batch["id"], import_batch.c.status == "loaded").values(status="removed")).rowcount
+        if not claimed:
+            raise BadRequest(f"import {batch['id']} is {batch['status']}, not loaded: nothing to remove")
+        blocking = _blocking(conn, batch)
+        if blocking:
+            raise BadRequest(_blocked_message(batch, blocking))
         removed = {t.name: conn.execute(delete(t).where(t.c.batch_id == batch["id"])).rowcount for t in IMPORTED_TABLES}
-        conn.execute(import_batch.update().where(import_batch.c.id == batch["id"]).values(status="removed"))
         write_audit(conn, actor, "write", "import_batch", batch["id"],
                     detail={"removed": True, "file": batch["file_name"], "rows": removed})
         bump_version(conn)
-    warm_cache(store)
+    jobs.runner(store).submit_task(lambda: warm_cache(store))  # the figures without it, before anyone asks
     return {"id": batch["id"], "file_name": batch["file_name"], "rows": sum(removed.values())}
 
 

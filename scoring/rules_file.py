@@ -2,7 +2,7 @@
 
     {"due_soon_days": 5,
      "productivity": {"tutor_reduction": 0.15},
-     "frequent_service_users": {"fsu_top_n": 50},
+     "frequent_service_users": {"fsu_list_top_n": 50},
      "strategic": {"suppression_threshold": 5, "home_force": "merseyside"}}
 """
 
@@ -63,6 +63,15 @@ def _load(cls, section: str, overrides: dict | None):
     return cls(**{k: _like(k, fields[k].default, v) for k, v in overrides.items()})
 
 
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _texts(value) -> bool:
+    """A list of names, not one name (a string would otherwise be read letter by letter)."""
+    return isinstance(value, tuple) and all(_text(v) for v in value)
+
+
 def load_productivity_settings(overrides: dict | None = None) -> ProductivitySettings:
     """Defaults plus overrides; an unknown name or a bad value raises ValueError naming it."""
     return _load(ProductivitySettings, "productivity", overrides)
@@ -71,10 +80,21 @@ def load_productivity_settings(overrides: dict | None = None) -> ProductivitySet
 def load_strategic_settings(overrides: dict | None = None) -> StrategicSettings:
     """Defaults plus overrides, checked: every basket measure must exist and every area be described."""
     settings = _load(StrategicSettings, "strategic", overrides)
+    if not settings.areas:
+        raise ValueError("strategic setting areas: at least one area is needed")
     for area in settings.areas:
-        if len(area) != 3 or any(m not in MEASURES for m in area[2]):
-            raise ValueError(f"strategic setting areas: {area!r} needs (id, label, [measures from "
-                             f"{', '.join(MEASURES)}])")
+        if not (len(area) == 3 and _text(area[0]) and _text(area[1]) and _texts(area[2])
+                and all(m in MEASURES for m in area[2])):
+            raise ValueError(f"strategic setting areas: {area!r} needs [id, label, [measures from "
+                             f"{', '.join(MEASURES)}]]")
+    for entry in settings.area_offences:
+        if not (len(entry) == 3 and _text(entry[0]) and _texts(entry[1]) and _texts(entry[2])):
+            raise ValueError(f"strategic setting area_offences: {entry!r} needs [area, [Home Office subgroups], "
+                             "[data.police.uk crime types]]")
+    for entry in settings.own_area_categories:
+        if not (len(entry) == 2 and _text(entry[0]) and _texts(entry[1])):
+            raise ValueError(f"strategic setting own_area_categories: {entry!r} needs [area, [categories]] "
+                             "(or an object {area: [categories]})")
     if settings.suppression_threshold < 1 or settings.min_forces_to_rank < 2 or settings.bcu_period_days < 1:
         raise ValueError("strategic settings: suppression_threshold >= 1, min_forces_to_rank >= 2 and "
                          "bcu_period_days >= 1")

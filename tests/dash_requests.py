@@ -17,7 +17,9 @@ def _split_outputs(key: str) -> list[dict]:
 
 
 def find_callback(app, output_prefix: str) -> tuple[str, dict]:
-    """The callback-map entry whose output key contains output_prefix (e.g. 'da-badges.children')."""
+    """The callback-map entry whose output key is output_prefix, else the first that contains it."""
+    if output_prefix in app.callback_map:
+        return output_prefix, app.callback_map[output_prefix]
     for key, entry in app.callback_map.items():
         if output_prefix in key:
             return key, entry

@@ -10,13 +10,24 @@ def sign_in(dash_duo, app, username, port=None, ready_css="#main-tabs"):
     """Start the app, sign in through the login form and wait for ready_css; returns the base URL."""
     dash_duo.start_server(app, navigate=False, **({"port": port} if port else {}))
     base = dash_duo.server.url.rstrip("/")
-    dash_duo.driver.get(base + "/login")
+    sign_in_again(dash_duo, username, ready_css)
+    dash_duo.server_url = base  # the setter loads the page, so only once signed in
+    return base
+
+
+def sign_in_again(dash_duo, username, ready_css="#main-tabs"):
+    """Sign in through the login form of the app already running."""
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/login")
     dash_duo.wait_for_element("#username").send_keys(username)
     dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
     dash_duo.find_element("#login-button").click()
-    dash_duo.server_url = base
     dash_duo.wait_for_element(ready_css, timeout=20)
-    return base
+
+
+def sign_out(dash_duo):
+    """Sign out and wait for the login form."""
+    dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#username", timeout=15)
 
 
 def show(dash_duo, element):

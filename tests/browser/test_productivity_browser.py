@@ -2,51 +2,16 @@
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.steps import sign_in, sign_in_again, sign_out, tap, wait_until
 from tests.dash_requests import payload
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
 PORT = 58061
-
-
-def _start(dash_duo, app):
-    dash_duo.start_server(app, navigate=False, port=PORT)
-
-
-def _base(dash_duo) -> str:
-    return dash_duo.server.url.rstrip("/")
-
-
-def _sign_in(dash_duo, username):
-    base = _base(dash_duo)
-    dash_duo.driver.get(base + "/login")
-    dash_duo.wait_for_element("#username").send_keys(username)
-    dash_duo.find_element("#password").send_keys(DEMO_PASSWORD)
-    dash_duo.find_element("#login-button").click()
-    dash_duo.wait_for_element(".worklist-grid .ag-row", timeout=20)
-
-
-def _sign_out(dash_duo):
-    dash_duo.driver.get(_base(dash_duo) + "/logout")
-    dash_duo.wait_for_element("#username", timeout=15)
-
-
-def _show(dash_duo, element):
-    dash_duo.driver.execute_script(
-        "const r = arguments[0].getBoundingClientRect();"
-        "window.scrollBy(0, r.top - window.innerHeight / 2);", element)
-
-
-def _click(dash_duo, element):
-    _show(dash_duo, element)
-    element.click()
-
-
-def _wait(dash_duo, condition, timeout=20):
-    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: condition())
+READY = ".worklist-grid .ag-row"
+_click = tap
+_wait = wait_until
 
 
 def _nav(dash_duo, label):
@@ -72,8 +37,7 @@ def _forged_status(dash_duo, body) -> int:
 
 def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
     store = app.beacon_store
-    _start(dash_duo, app)
-    _sign_in(dash_duo, "officer")
+    sign_in(dash_duo, app, "officer", port=PORT, ready_css=READY)
     _open_tab(dash_duo)
     assert 0 <= float(dash_duo.find_element("#pa-score").text) <= 100
     assert "Deployable today" in dash_duo.find_element("#pa-deployable").text
@@ -87,8 +51,7 @@ def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
 
 
 def test_sergeant_sees_the_team(dash_duo, app):
-    _start(dash_duo, app)
-    _sign_in(dash_duo, "sergeant")
+    sign_in(dash_duo, app, "sergeant", port=PORT, ready_css=READY)
     _open_tab(dash_duo)
     _nav(dash_duo, "Team and department")
     _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-row")) > 3)
@@ -102,8 +65,7 @@ def test_sergeant_sees_the_team(dash_duo, app):
 
 
 def test_feedback_round_trip(dash_duo, app):
-    _start(dash_duo, app)
-    _sign_in(dash_duo, "officer")
+    sign_in(dash_duo, app, "officer", port=PORT, ready_css=READY)
     _open_tab(dash_duo)
     button = dash_duo.find_element("#pa-my-productivity .pa-feedback-button")
     _click(dash_duo, button)
@@ -112,9 +74,9 @@ def test_feedback_round_trip(dash_duo, app):
     _click(dash_duo, dash_duo.find_element("#pa-fb-submit"))
     dash_duo.wait_for_element("#pa-fb-done", timeout=15)
     _wait(dash_duo, lambda: "Open: waiting for an answer" in dash_duo.find_element("#pa-my-feedback").text)
-    _sign_out(dash_duo)
+    sign_out(dash_duo)
 
-    _sign_in(dash_duo, "sergeant")
+    sign_in_again(dash_duo, "sergeant", READY)
     _open_tab(dash_duo)
     _nav(dash_duo, "Feedback queue")
     _wait(dash_duo, lambda: "five, not four" in dash_duo.find_element("#pa-queue").text)
@@ -124,9 +86,9 @@ def test_feedback_round_trip(dash_duo, app):
     _click(dash_duo, dash_duo.find_element("#pa-q-submit"))
     dash_duo.wait_for_element("#pa-q-done", timeout=15)
     _wait(dash_duo, lambda: "Rejected" in dash_duo.find_element("#pa-queue").text)
-    _sign_out(dash_duo)
+    sign_out(dash_duo)
 
-    _sign_in(dash_duo, "officer")
+    sign_in_again(dash_duo, "officer", READY)
     _open_tab(dash_duo)
     _wait(dash_duo, lambda: "Custody records show four arrests" in dash_duo.find_element("#pa-my-feedback").text)
     assert "Rejected" in dash_duo.find_element("#pa-my-feedback").text

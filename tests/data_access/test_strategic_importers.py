@@ -281,3 +281,24 @@ def test_administrator_removes_an_import_and_can_load_the_file_again(store):
     remove_batch(store, admin, first["batch_id"])
     again = import_file(store, admin, "use-of-force", data, "april2018-march2019.csv")
     assert again["status"] == "loaded" and again["rows_loaded"] == 1
+
+
+def test_an_import_whose_rows_a_later_import_skipped_is_removed_only_after_it(sqlite_store):
+    from data_access.errors import BadRequest
+    from data_access.strategic_imports import batch_summary, remove_batch
+
+    drop_demo_data(sqlite_store)
+    admin = _admin(sqlite_store)
+    first = import_file(sqlite_store, admin, "use-of-force", b"Region,Police Force,Total\nR,Kent,12\n",
+                        "april2018-march2019.csv")
+    later = import_file(sqlite_store, admin, "use-of-force", b"Region,Police Force,Total\nR,Kent,12\nR,Dorset,7\n",
+                        "uof-2018-19-revised-april2018-march2019.csv")
+    assert later["rows_duplicated"] == 1  # Kent's row stays the first import's
+    assert str(later["batch_id"]) in batch_summary(sqlite_store, admin, first["batch_id"])["blocked"]
+    with pytest.raises(BadRequest, match="Remove those first"):
+        remove_batch(sqlite_store, admin, first["batch_id"])
+    with sqlite_store.engine.connect() as conn:  # the refusal changed nothing
+        assert conn.execute(select(import_batch.c.status).where(import_batch.c.id == first["batch_id"])).scalar() \
+            == "loaded"
+    remove_batch(sqlite_store, admin, later["batch_id"])
+    assert remove_batch(sqlite_store, admin, first["batch_id"])["rows"] == 1

@@ -1,5 +1,7 @@
 """Strategic reads over imported real data: ranks, KPIs, costs, BCUs, tactics, access, public suppression."""
 
+import time
+
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -104,6 +106,11 @@ def test_bcu_figures_are_shared_per_force_and_refreshed_behind_the_first_reader_
                             strategic_settings(store), store.settings.positive_outcomes)
     assert made is not None and made["data_as_of"] >= first["data_as_of"]
     assert bcu_view(store, actor_for(store, "leader"), "burglary")["data_as_of"] == made["data_as_of"]
+    # Both entries outlive the result cache's hour: the latest must still be there next morning.
+    key = store.cache.make_key("strategic-bcu-latest", "any-day", f"force:{store_force_id(store)}",
+                               strategic_settings(store), store.settings.positive_outcomes)
+    _value, expires_at = store.cache._cache.get(key, expire_time=True)
+    assert expires_at - time.time() > 24 * 3600
 
 
 @pytest.mark.parametrize("username", ["officer", "sergeant", "inspector", "staff"])
@@ -173,6 +180,8 @@ def test_home_force_comes_from_the_setting_then_the_administrator_then_the_organ
     assert benchmark_view(store, actor_for(store, "leader"), "burglary")["force"] == "kent"
     store.strategic = dataclasses.replace(strategic_settings(store), home_force="dorset")
     assert home_force(store) == "dorset"  # a deployment's rules file wins over the screen
+    with pytest.raises(BadRequest, match="rules file"):
+        set_home_force(store, admin, "kent")  # and the screen cannot pretend to change it
     store.strategic = None
     assert set_home_force(store, admin, None) and home_force(store) is None
     with store.engine.connect() as conn:

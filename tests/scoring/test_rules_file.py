@@ -40,6 +40,9 @@ def test_a_new_area_can_be_added():
     ({"strategic": {"quadrant_split": 1.5}}, "quadrant_split"),
     ({"strategic": {"areas": [["robbery", "Robbery", ["made_up_measure"]]]}}, "areas"),
     ({"strategic": 5}, "strategic"),
+    ({"strategic": {"areas": []}}, "areas"),
+    ({"strategic": {"own_area_categories": [["burglary", "residential burglary"]]}}, "own_area_categories"),
+    ({"strategic": {"area_offences": [["burglary"]]}}, "area_offences"),
     ({"productivity": {"criteria_weights": {"work_availability": 1}}}, "criteria_weights"),
     ({"no_such_rule": 1}, "no_such_rule"),
 ])

@@ -1,0 +1,96 @@
+"""Background jobs: the worker thread, what the starter can read, and failures that must end a job."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from data_access import jobs
+from data_access.errors import AccessDenied, BadRequest
+from data_access.schema import audit_log, job
+from tests.helpers import actor_for
+
+
+def _wait(store, job_id):
+    jobs.runner(store).wait(job_id, timeout=60)
+    return jobs.state(store, actor_for(store, "admin"), job_id)
+
+
+def test_a_job_reports_progress_then_its_result(sqlite_store):
+    admin = actor_for(sqlite_store, "admin")
+    gate, seen = threading.Event(), []
+
+    def work(progress):
+        progress(40, "half way")
+        gate.wait(30)
+        return {"rows": 3}
+
+    job_id = jobs.start(sqlite_store, admin, "test", work)
+    jobs.runner(sqlite_store).submit_task(lambda: seen.append(jobs.state(sqlite_store, admin, job_id)))
+    gate.set()
+    done = _wait(sqlite_store, job_id)
+    assert done == {"id": job_id, "kind": "test", "status": "succeeded", "finished": True, "percent": 100,
+                    "label": "finished", "result": {"rows": 3}, "message": None}
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(audit_log.c.action).where(audit_log.c.object_type == "job")).scalar() == "write"
+
+
+@pytest.mark.parametrize("error, words", [(BadRequest("bad file"), "refused: bad file"),
+                                          (RuntimeError("disk full"), "RuntimeError: disk full")])
+def test_a_failing_job_ends_failed_with_its_reason(sqlite_store, error, words):
+    def work(progress):
+        raise error
+
+    state = _wait(sqlite_store, jobs.start(sqlite_store, actor_for(sqlite_store, "admin"), "test", work))
+    assert state["status"] == "failed" and state["finished"] and state["message"] == words
+
+
+def test_a_job_whose_result_cannot_be_recorded_still_ends(sqlite_store, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(jobs, "_finish", broken)
+    job_id = jobs.start(sqlite_store, actor_for(sqlite_store, "admin"), "test", lambda progress: {})
+    with pytest.raises(RuntimeError):
+        jobs.runner(sqlite_store).wait(job_id, timeout=60)
+    state = jobs.state(sqlite_store, actor_for(sqlite_store, "admin"), job_id)
+    assert state["finished"] and state["status"] == "failed"
+
+
+def test_jobs_lost_with_the_server_are_reported_not_polled_for_ever(sqlite_store):
+    admin = actor_for(sqlite_store, "admin")
+    from data_access.clock import now_local
+    with sqlite_store.engine.begin() as conn:
+        old = now_local() - timedelta(hours=13)
+        running = conn.execute(job.insert().values(kind="t", account_id=admin.user_id, status="running",
+                                                   created_at=old, started_at=old)).inserted_primary_key[0]
+        queued = conn.execute(job.insert().values(kind="t", account_id=admin.user_id, status="queued",
+                                                  created_at=old)).inserted_primary_key[0]
+        waiting = conn.execute(job.insert().values(kind="t", account_id=admin.user_id, status="queued",
+                                                   created_at=now_local() - timedelta(hours=2))).inserted_primary_key[0]
+    assert "interrupted" in jobs.state(sqlite_store, admin, running)["message"]
+    assert "never started" in jobs.state(sqlite_store, admin, queued)["message"]
+    assert not jobs.state(sqlite_store, admin, waiting)["finished"]  # behind a long job: still waiting
+
+
+def test_only_the_starter_reads_a_job(sqlite_store):
+    job_id = jobs.start(sqlite_store, actor_for(sqlite_store, "admin"), "test", lambda progress: {})
+    jobs.runner(sqlite_store).wait(job_id, timeout=60)
+    for other in ("leader", "analyst", "officer"):
+        with pytest.raises(AccessDenied):
+            jobs.state(sqlite_store, actor_for(sqlite_store, other), job_id)
+    for forged in (None, "x", 10**12, -1):
+        with pytest.raises(AccessDenied):
+            jobs.state(sqlite_store, actor_for(sqlite_store, "admin"), forged)
+
+
+def test_a_named_task_is_queued_once_while_it_waits(sqlite_store):
+    runner = jobs.runner(sqlite_store)
+    gate, ran = threading.Event(), []
+    blocker = runner.submit_task(lambda: gate.wait(30))
+    first = runner.submit_task(lambda: ran.append(1), once="refresh")
+    second = runner.submit_task(lambda: ran.append(2), once="refresh")
+    gate.set()
+    blocker.result(30), first.result(30), second.result(30)
+    assert first is second and ran == [1]
