@@ -271,19 +271,25 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     callbacks.register(app, store)
     app.beacon_store = store
     if not config.testing:
-        # The benchmark figures and each force's BCU figures take a second or so from cold: work them out
-        # on the job thread now, so the first leader to open the Strategic tab does not wait.
-        jobs.runner(store).submit_task(lambda: warm_force_figures(store))
+        # On the job thread, now and every few minutes: today's worklist snapshot (the demand trend needs
+        # one a day even when nobody opens the tab), and the benchmark and BCU figures, which take a
+        # second or so from cold, so the first leader to open the Strategic tab does not wait.
+        app.beacon_housekeeping = jobs.start_housekeeping(store, [ensure_snapshot, warm_force_figures],
+                                                          config.housekeeping_minutes * 60)
     return app
 
 
 def main() -> None:
-    """Run the development server on HOST:PORT."""
+    """Serve Beacon on HOST:PORT with waitress, a production WSGI server (BEACON_THREADS request threads)."""
+    from waitress import serve
+
     logging.basicConfig(level=logging.INFO)
     config = from_env()
     app = create_app(config)
-    print(f"Beacon is running on http://{config.host}:{config.port}/  (demo logins: see README.md)")
-    app.run(host=config.host, port=config.port, debug=False)
+    print(f"Beacon is running on http://{config.host}:{config.port}/  (demo logins: see README.md)", flush=True)
+    # The body limit matches Flask's own, so an oversized upload gets the same clear refusal.
+    serve(app.server, host=config.host, port=config.port, threads=config.threads,
+          max_request_body_size=config.max_upload_mb * 1024 * 1024 + 1024 * 1024, ident="Beacon")
 
 
 if __name__ == "__main__":

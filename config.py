@@ -40,6 +40,8 @@ class Config:
     cache_dir: Path | None = None
     session_minutes: int = 720
     idle_minutes: int = 60
+    housekeeping_minutes: int = 10
+    threads: int = 8
     secure_cookies: bool = False
     max_upload_mb: int = 300
     demo_preset: str = "demo"
@@ -56,6 +58,8 @@ class Config:
         self.cache_dir = Path(self.cache_dir)
         if not self.secret_key:
             self.secret_key = _secret_key(self.data_dir)
+        if self.housekeeping_minutes < 1:
+            raise ValueError("BEACON_HOUSEKEEPING_MINUTES must be at least 1")
 
 
 def from_env() -> Config:
@@ -70,6 +74,8 @@ def from_env() -> Config:
         cache_dir=Path(os.environ["BEACON_CACHE_DIR"]) if os.environ.get("BEACON_CACHE_DIR") else None,
         session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "720")),
         idle_minutes=int(os.environ.get("BEACON_IDLE_MINUTES", "60")),
+        housekeeping_minutes=int(os.environ.get("BEACON_HOUSEKEEPING_MINUTES", "10")),
+        threads=int(os.environ.get("BEACON_THREADS", "8")),
         secure_cookies=os.environ.get("BEACON_SECURE_COOKIES", "0") == "1",
         max_upload_mb=int(os.environ.get("BEACON_MAX_UPLOAD_MB", "300")),
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),

@@ -94,6 +94,25 @@ def runner(store) -> JobRunner:
         return found
 
 
+def start_housekeeping(store, tasks, every_seconds: float = 600) -> threading.Event:
+    """Every every_seconds, queue each task(store) on the job thread (once at a time); set the event to stop.
+
+    Daily work then happens while the app runs, not when the first person of the day asks for it.
+    """
+    stop = threading.Event()
+    jobs = runner(store)
+
+    def loop():
+        while True:
+            for task in tasks:
+                jobs.submit_task(lambda task=task: task(store), once=f"housekeeping:{task.__name__}")
+            if stop.wait(every_seconds):
+                return
+
+    threading.Thread(target=loop, name="beacon-housekeeping", daemon=True).start()
+    return stop
+
+
 def start(store, actor, kind: str, work) -> int:
     """Record a job for actor and run work(progress) on the worker thread; returns the job id.
 

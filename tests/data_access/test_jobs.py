@@ -94,3 +94,41 @@ def test_a_named_task_is_queued_once_while_it_waits(sqlite_store):
     gate.set()
     blocker.result(30), first.result(30), second.result(30)
     assert first is second and ran == [1]
+
+
+def test_housekeeping_runs_each_task_now_and_again_until_stopped(sqlite_store):
+    seen = []
+
+    def snapshot(store):
+        seen.append(store)
+
+    stop = jobs.start_housekeeping(sqlite_store, [snapshot], every_seconds=0.05)
+    deadline = threading.Event()
+    for _ in range(200):
+        if len(seen) >= 3:
+            break
+        deadline.wait(0.05)
+    stop.set()
+    assert len(seen) >= 3 and all(s is sqlite_store for s in seen)
+
+
+def test_a_new_day_snapshot_is_taken_by_housekeeping_without_anyone_opening_the_tab(sqlite_store):
+    from data_access.demand import ensure_snapshot
+    from data_access.schema import worklist_snapshot
+
+    tomorrow = sqlite_store.today() + timedelta(days=1)
+    sqlite_store.fixed_today = tomorrow
+
+    def days():
+        with sqlite_store.engine.connect() as conn:
+            return {str(d)[:10] for d in conn.execute(select(worklist_snapshot.c.snapshot_on).distinct()).scalars()}
+
+    assert tomorrow.isoformat() not in days()
+    stop = jobs.start_housekeeping(sqlite_store, [ensure_snapshot], every_seconds=3600)
+    waited = threading.Event()
+    for _ in range(600):
+        if tomorrow.isoformat() in days():
+            break
+        waited.wait(0.05)
+    stop.set()
+    assert tomorrow.isoformat() in days()
