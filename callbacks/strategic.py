@@ -20,6 +20,7 @@ from components.strategic import (
 )
 from data_access.clock import now_local
 from data_access.strategic import (
+    bcu_pack_views,
     bcu_view,
     benchmark_view,
     check_reader,
@@ -41,7 +42,7 @@ from layouts.strategic import (
     RECS_METHOD,
     TREND_METHOD,
 )
-from layouts.strategic_pack import pack_html
+from layouts.strategic_pack import bcu_pack_html, pack_html
 
 
 NO_FORCE = html.Div([html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}),
@@ -70,13 +71,23 @@ def _bcu_table(bcu: dict):
     table = bcu["table"]
     if table is None or table.empty:
         return html.P("No data: the force's own records have no crimes of this area in the period.")
+    ids = bcu.get("ids", {})
     rows = [html.Tr([html.Td(r["unit"]), html.Td(fmt(r.get("recorded_per_1000_officers"))),
                      html.Td(fmt(r.get("positive_outcome_rate"), "%")),
-                     html.Td("not ranked" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['ranked_of'])}")])
+                     html.Td("not ranked" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['ranked_of'])}"),
+                     html.Td(_bcu_pack_link(r["unit"], ids.get(r["unit"])))])
             for r in table.sort_values("rank", na_position="last").to_dict("records")]
     return html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
-                                           html.Th("Positive-outcome rate"), html.Th("Rank")])),
+                                           html.Th("Positive-outcome rate"), html.Th("Rank"), html.Th("")])),
                        html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+
+
+def _bcu_pack_link(name: str, bcu_id):
+    if bcu_id is None:
+        return None
+    return html.A([html.I(className="bi bi-printer me-1", **{"aria-hidden": "true"}), "Pack"],
+                  href=f"/strategic/pack?bcu={bcu_id}", target="_blank", title=f"Monthly pack for {name}",
+                  className="btn btn-sm btn-outline-primary text-nowrap")
 
 
 def _tactics_line(view: dict):
@@ -131,9 +142,13 @@ def _area_options(store) -> tuple[list, str]:
 
 
 def _pack_view(store):
-    """GET /strategic/pack?area=&force=: the printable pack for the signed-in reader."""
+    """GET /strategic/pack?area=&force= (or ?bcu=): the printable pack for the signed-in reader."""
     actor = current_actor()
     check_reader(actor)
+    if flask.request.args.get("bcu"):
+        name, force_name, views = bcu_pack_views(store, actor, flask.request.args["bcu"])
+        return flask.Response(bcu_pack_html(name, force_name, views, BCU_METHOD, now_local().strftime("%d %b %Y %H:%M")),
+                              mimetype="text/html")
     settings = strategic_settings(store)
     force = flask.request.args.get("force") or None
     areas = [flask.request.args["area"]] if flask.request.args.get("area") else list(settings.area_ids())

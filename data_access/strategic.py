@@ -213,6 +213,13 @@ def import_version(store) -> str:
     return f"imports:{row[0]}:{row[1]}:{row[2] or 0}"
 
 
+# Cache names carry the shape of what they hold: a cache folder kept across an upgrade then misses
+# instead of handing new code an old shape.
+MEASURES_CACHE = "strategic-measures/2"
+BCU_CACHE = "strategic-bcu/2"
+BCU_LATEST_CACHE = "strategic-bcu-latest/2"
+
+
 def _area_figures(tidy: pd.DataFrame, settings) -> dict:
     """Per area: its rows, the financial years with data, every year's ranks and the default year."""
     out = {}
@@ -233,7 +240,7 @@ def _cached_measures(store) -> dict:
         measures = _measures(store)
         return {"measures": measures, "areas": _area_figures(measures, settings), "costs": _costs(store),
                 "as_of": _as_of(store), "synthetic": has_synthetic(store)}
-    return store.cache.get_or_compute("strategic-measures", import_version(store), "all", compute,
+    return store.cache.get_or_compute(MEASURES_CACHE, import_version(store), "all", compute,
                                       store.settings.positive_outcomes, strategic_settings(store))
 
 
@@ -382,19 +389,20 @@ def _own_figures(store, force_id: int) -> dict:
 
     def compute():
         tidy, names = _own_measures(store, force_id)
-        figures = {"tidy": tidy, "bcus": len(names), "data_as_of": now_local().isoformat(timespec="seconds")}
-        store.cache.put(figures, "strategic-bcu-latest", "any-day", scope, settings, positive,
+        figures = {"tidy": tidy, "bcus": len(names), "ids": {name: int(i) for i, name in names.items()},
+                   "data_as_of": now_local().isoformat(timespec="seconds")}
+        store.cache.put(figures, BCU_LATEST_CACHE, "any-day", scope, settings, positive,
                         expire=BCU_KEEP_SECONDS)
         return figures
 
     def today_figures():
-        return store.cache.get_or_compute("strategic-bcu", day, scope, compute, settings, positive,
+        return store.cache.get_or_compute(BCU_CACHE, day, scope, compute, settings, positive,
                                           expire=BCU_KEEP_SECONDS)
 
-    today = store.cache.peek("strategic-bcu", day, scope, settings, positive)
+    today = store.cache.peek(BCU_CACHE, day, scope, settings, positive)
     if today is not None:
         return today
-    latest = store.cache.peek("strategic-bcu-latest", "any-day", scope, settings, positive)
+    latest = store.cache.peek(BCU_LATEST_CACHE, "any-day", scope, settings, positive)
     if latest is None:
         return today_figures()
     jobs.runner(store).submit_task(today_figures, once=f"strategic-bcu:{scope}:{day}")
@@ -409,7 +417,7 @@ def bcu_view(store, actor, area: str) -> dict:
         raise BadRequest(f"unknown area {area!r}")
     force_id = _actor_force(store, actor)
     own = _own_figures(store, force_id) if force_id is not None else \
-        {"tidy": pd.DataFrame(columns=["area"] + TIDY), "bcus": 0, "data_as_of": None}
+        {"tidy": pd.DataFrame(columns=["area"] + TIDY), "bcus": 0, "ids": {}, "data_as_of": None}
     tidy = own["tidy"][own["tidy"]["area"] == area].drop(columns="area")
     basket = ("recorded_per_1000_officers", "positive_outcome_rate")
     # Inside one force a handful of BCUs is all there is: rank from two upwards.
@@ -417,7 +425,26 @@ def bcu_view(store, actor, area: str) -> dict:
     wide = tidy.pivot_table(index="unit", columns="measure", values="value").reset_index() \
         if not tidy.empty else pd.DataFrame(columns=["unit"])
     return {"bcus": own["bcus"], "table": wide.merge(ranks, on="unit", how="left"), "tidy": tidy,
-            "data_as_of": own["data_as_of"], "period_days": settings.bcu_period_days}
+            "ids": own["ids"], "data_as_of": own["data_as_of"], "period_days": settings.bcu_period_days}
+
+
+def bcu_pack_views(store, actor, bcu_id) -> tuple[str, str, list[dict]]:
+    """(BCU name, force name, every area's BCU comparison) for a pack on one BCU of the reader's own force."""
+    check_reader(actor)
+    settings = strategic_settings(store)
+    force_id = _actor_force(store, actor)
+    tree = load_tree(store)
+    try:
+        unit = tree.unit(int(bcu_id))
+    except (TypeError, ValueError):
+        unit = None
+    # Another force's BCU, a team id and a made-up id all look the same: no such BCU.
+    if force_id is None or unit is None or unit["kind"] != "bcu" or int(unit["force_id"]) != force_id:
+        raise AccessDenied("no such BCU")
+    force = tree.unit(force_id)
+    views = [bcu_view(store, actor, area) | {"area": area, "area_label": settings.area_label(area)}
+             for area in settings.area_ids()]
+    return unit["name"], force["name"] if force is not None else "", views
 
 
 def warm_force_figures(store) -> None:

@@ -39,17 +39,53 @@ def _ranks(view: dict, limit: int = 50) -> str:
             "<tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _bcus(bcu: dict) -> str:
+def _bcus(bcu: dict, selected: str | None = None) -> str:
     table = bcu["table"]
     if table is None or table.empty:
         return "<p>No data: the force's own records have no crimes of this area in the period.</p>"
+    marked = " class='selected'"
     rows = "".join(
-        f"<tr><td>{escape(r['unit'])}</td><td>{escape(fmt(r.get('recorded_per_1000_officers')))}</td>"
+        f"<tr{marked if r['unit'] == selected else ''}><td>{escape(r['unit'])}</td>"
+        f"<td>{escape(fmt(r.get('recorded_per_1000_officers')))}</td>"
         f"<td>{escape(fmt(r.get('positive_outcome_rate'), '%'))}</td>"
         f"<td>{'not ranked' if pd.isna(r.get('rank')) else int(r['rank'])}</td></tr>"
         for r in table.to_dict("records"))
     return ("<table><thead><tr><th>BCU</th><th>Crimes per 1,000 officers</th><th>Positive-outcome rate</th>"
             "<th>Rank</th></tr></thead><tbody>" + rows + "</tbody></table>")
+
+
+def _bcu_tiles(bcu_name: str, bcu: dict) -> str:
+    table = bcu["table"]
+    row = table[table["unit"] == bcu_name].to_dict("records") if table is not None and not table.empty else []
+    if not row:
+        return "<p>No data: the force's own records have no crimes of this area in the period for this BCU.</p>"
+    r = row[0]
+    ranked = not pd.isna(r.get("rank"))
+    tiles = [("Crimes per 1,000 officers", fmt(r.get("recorded_per_1000_officers")), ""),
+             ("Positive-outcome rate", fmt(r.get("positive_outcome_rate"), "%"), ""),
+             ("Rank in the force", f"{int(r['rank'])} of {int(r['ranked_of'])}" if ranked else "not ranked",
+              "among the force's BCUs" if ranked else "fewer than two BCUs have figures")]
+    return "<div class='tiles'>" + "".join(
+        f"<div class='tile'><div>{escape(label)}</div><div class='value'>{escape(value)}</div>"
+        f"<div class='note'>{escape(note)}</div></div>" for label, value, note in tiles) + "</div>"
+
+
+def bcu_pack_html(bcu_name: str, force_name: str, views: list, method: str, generated: str) -> str:
+    """A BCU's pack: every area's comparison with the other BCUs of the force, this BCU marked."""
+    first = views[0]
+    title = f"Monthly performance pack: {escape(bcu_name)}"
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+             f"<style>{PRINT_CSS}</style></head><body>",
+             "<button class='print' onclick='window.print()'>Print or save as PDF</button>",
+             f"<h1>{title}</h1><p>A BCU of {escape(force_name)}, compared with the force's other BCUs.</p>",
+             f"<p class='note'>Generated {escape(generated)} · {escape(as_of_text(first['data_as_of']))} · "
+             f"{escape(method)} Built from the same figures as Beacon's Strategic tab; no figure is typed by "
+             "hand.</p>"]
+    for view in views:
+        parts.append(f"<h2>{escape(view['area_label'])} · last {view['period_days']} days</h2>"
+                     f"{_bcu_tiles(bcu_name, view)}{_bcus(view, bcu_name)}")
+    parts.append("</body></html>")
+    return "".join(parts)
 
 
 def pack_html(views: list, bcus: list, generated: str) -> str:

@@ -87,7 +87,7 @@ def test_bcu_figures_are_shared_per_force_and_refreshed_behind_the_first_reader_
     from datetime import timedelta
 
     from data_access import jobs
-    from data_access.strategic import strategic_settings
+    from data_access.strategic import BCU_CACHE, BCU_LATEST_CACHE, strategic_settings
 
     store = sqlite_store
 
@@ -102,12 +102,12 @@ def test_bcu_figures_are_shared_per_force_and_refreshed_behind_the_first_reader_
     next_day = bcu_view(store, actor_for(store, "leader"), "burglary")
     assert next_day["data_as_of"] == first["data_as_of"]  # yesterday's, labelled with when they were made
     jobs.runner(store).submit_task(lambda: None).result(timeout=60)  # the job thread has made today's
-    made = store.cache.peek("strategic-bcu", store.today().isoformat(), f"force:{store_force_id(store)}",
+    made = store.cache.peek(BCU_CACHE, store.today().isoformat(), f"force:{store_force_id(store)}",
                             strategic_settings(store), store.settings.positive_outcomes)
     assert made is not None and made["data_as_of"] >= first["data_as_of"]
     assert bcu_view(store, actor_for(store, "leader"), "burglary")["data_as_of"] == made["data_as_of"]
     # Both entries outlive the result cache's hour: the latest must still be there next morning.
-    key = store.cache.make_key("strategic-bcu-latest", "any-day", f"force:{store_force_id(store)}",
+    key = store.cache.make_key(BCU_LATEST_CACHE, "any-day", f"force:{store_force_id(store)}",
                                strategic_settings(store), store.settings.positive_outcomes)
     _value, expires_at = store.cache._cache.get(key, expire_time=True)
     assert expires_at - time.time() > 24 * 3600

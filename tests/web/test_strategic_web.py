@@ -222,3 +222,35 @@ def test_administrator_confirms_and_removes_the_demo_import(app, client, sqlite_
     done = client.post("/_dash-update-component", json=confirm)
     assert done.status_code == 200 and "Removed import" in json.dumps(done.get_json())
     assert client.post("/_dash-update-component", json=confirm).status_code == 400  # a second confirm: nothing left
+
+
+def _units(store, kind):
+    from data_access.schema import org_unit
+    with store.engine.connect() as conn:
+        return conn.execute(select(org_unit.c.id, org_unit.c.name).where(org_unit.c.kind == kind)).all()
+
+
+def test_a_reader_prints_the_pack_of_one_bcu_of_their_own_force(app, client, sqlite_store):
+    (bcu_id, bcu_name), = _units(sqlite_store, "bcu")
+    login(client, "leader")
+    resp = client.get(f"/strategic/pack?bcu={bcu_id}")
+    assert resp.status_code == 200
+    text = resp.get_data(as_text=True)
+    assert f"Monthly performance pack: {bcu_name}" in text and "class='selected'" in text
+    assert "Burglary" in text and "Domestic abuse" in text and "@media print" in text
+    # The BCU table on the tab links to it.
+    shown = _render(client, app, area="burglary").get_json()["response"]
+    assert f"/strategic/pack?bcu={bcu_id}" in json.dumps(shown["st-bcu"])
+
+
+@pytest.mark.parametrize("forged", ["team", "force", "999999", "abc", "-1"])
+def test_a_bcu_pack_for_anything_but_a_bcu_of_the_readers_force_is_refused(app, client, sqlite_store, forged):
+    ids = {"team": _units(sqlite_store, "team")[0][0], "force": _units(sqlite_store, "force")[0][0]}
+    login(client, "leader")
+    assert client.get(f"/strategic/pack?bcu={ids.get(forged, forged)}").status_code == 403
+
+
+def test_the_bcu_pack_is_for_strategic_readers_only(app, client, sqlite_store):
+    (bcu_id, _name), = _units(sqlite_store, "bcu")
+    login(client, "sergeant")
+    assert client.get(f"/strategic/pack?bcu={bcu_id}").status_code == 403
