@@ -18,9 +18,11 @@ from sqlalchemy import func, select
 
 from app import create_app
 from config import Config
+from data_access.actor import Actor
 from data_access.db import create_schema, drop_schema, is_empty, make_engine
 from data_access.generate import generate
 from data_access.schema import task, user_account
+from data_access.scope import resolve_scope
 from data_access.store import open_store
 from data_access.tasks import complete_task
 from data_access.worklist import scope_choices, worklist_view
@@ -75,6 +77,30 @@ def _time_view(app, client, actor, scope_value, store) -> tuple[float, float]:
     return cold, statistics.median(warm)
 
 
+def _after_a_completion(app, store) -> None:
+    """The leader's BCU view after a task is completed in another BCU (still cached) and in their own."""
+    leader = actor_by_username(store, "leader")
+    client = app.server.test_client()
+    login(client, "leader")
+    own_bcu = scope_choices(store, leader)[0]["value"]
+    body = payload(app, "da-badges.children", {"da-scope.value": own_bcu}, ["da-scope.value"])
+    client.post("/_dash-update-component", json=body)
+    own_teams = resolve_scope(store, leader, own_bcu).team_ids
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(task.c.oic_id, task.c.team_id).where(task.c.status == "open",
+                                                                       task.c.oic_id.isnot(None)).limit(5000)).all()
+    elsewhere = next((o for o, team in rows if team not in own_teams), None)
+    inside = next((o for o, team in rows if team in own_teams), None)
+    for label, oic in (("BCU after a completion elsewhere", elsewhere), ("BCU after one in the BCU", inside)):
+        if oic is None:
+            continue
+        actor = Actor(user_id=0, username=f"bench-oic-{oic}", role="officer", officer_id=int(oic), scope_unit_id=None)
+        _time_completion(store, actor)
+        t0 = time.perf_counter()
+        client.post("/_dash-update-component", json=body)
+        print(f"{label:34s} {_ms(time.perf_counter() - t0)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="west-midlands")
@@ -105,8 +131,9 @@ def main() -> None:
         print(f"database size: {size / 1e6:.1f} MB")
 
     store = open_store(url, workdir / "cache")
+    # testing=True: no housekeeping thread competing with the measurements.
     app = create_app(Config(database_url=url, secret_key="bench", data_dir=workdir, cache_dir=workdir / "cache",
-                            generate_on_empty=False), store=store)
+                            generate_on_empty=False, testing=True), store=store)
 
     print(f"{'scope':22s} {'crimes':>8s} {'cold':>11s} {'warm':>11s}   (server time of the worklist callback)")
     for label, username in _pick_accounts(store).items():
@@ -133,6 +160,7 @@ def main() -> None:
         print(f"{label:22s} {'':>8s} {_ms(cold)} {_ms(time.perf_counter() - t0)}")
     officer = actor_by_username(store, "officer")
     print(f"{'complete a task':22s} {'':>8s} {_ms(_time_completion(store, officer))}")
+    _after_a_completion(app, store)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
     store.cache.close()

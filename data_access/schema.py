@@ -336,6 +336,15 @@ audit_log = Table(
 Index("ix_audit_at", audit_log.c.at)
 Index("ix_audit_action_object", audit_log.c.action, audit_log.c.object_id, audit_log.c.at)
 
+# Per team, a counter bumped by every write to that team's tasks: a worklist over many teams is
+# recomputed only when one of its own teams changed, not after every write anywhere in the force.
+team_version = Table(
+    "team_version",
+    metadata,
+    Column("team_id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 # Long work started from the screen (imports, refreshes): who started it, how it ended, its result.
 job = Table(
     "job",

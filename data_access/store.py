@@ -5,13 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Integer, String, cast, select
+from sqlalchemy import Integer, String, cast, func, select
 from sqlalchemy.engine import Engine
 
 from data_access.cache import ResultCache
 from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
-from data_access.schema import meta
+from data_access.schema import meta, team_version
 from data_access.forces import FORCE_NAMES
 from scoring.rules_file import load_rules
 from scoring.settings import RuleSettings, load_settings
@@ -59,6 +59,26 @@ def bump_version(conn) -> str:
         set_meta(conn, "data_version", "1")
     set_meta(conn, "data_as_of", now_local().isoformat(timespec="seconds"))
     return conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar_one()
+
+
+def bump_team_versions(conn, team_ids) -> None:
+    """Mark these teams' tasks changed, inside the caller's transaction (see team_version)."""
+    for team_id in sorted({int(t) for t in team_ids if t is not None}):
+        bumped = conn.execute(team_version.update().where(team_version.c.team_id == team_id).values(
+            version=team_version.c.version + 1)).rowcount
+        if not bumped:
+            conn.execute(team_version.insert().values(team_id=team_id, version=1))
+
+
+def tasks_version(store, team_ids, whole_force: bool = False) -> str:
+    """Changes whenever a task of one of these teams changes, or the data is generated afresh."""
+    query = select(func.coalesce(func.sum(team_version.c.version), 0))
+    if not whole_force:
+        query = query.where(team_version.c.team_id.in_(sorted(int(t) for t in team_ids)))
+    with store.engine.connect() as conn:
+        total = conn.execute(query).scalar()
+        made = conn.execute(select(meta.c.value).where(meta.c.key == "generated_at")).scalar()
+    return f"teams:{made}:{total}"
 
 
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,

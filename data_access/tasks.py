@@ -9,7 +9,7 @@ from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.records import may_complete
 from data_access.schema import bail, crime, task
-from data_access.store import bump_version
+from data_access.store import bump_team_versions, bump_version
 from scoring.bail import bail_end, next_authority, next_stage
 from scoring.categories import COMPLETIONS
 from scoring.deadlines import next_due
@@ -76,6 +76,7 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
                     detail={"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"],
                             "follow_on": follow_on})
         bump_version(conn)
+        bump_team_versions(conn, [t["team_id"]])
     return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
 
 

@@ -7,6 +7,7 @@ from data_access.actor import Actor
 from data_access.org import load_tree
 from data_access.schema import crime, offence, task
 from data_access.scope import Scope, allowed_scopes, resolve_scope
+from data_access.store import tasks_version
 from scoring import worklist as wl
 
 TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date",
@@ -91,7 +92,12 @@ def _summarise(store, scope: Scope) -> dict:
 def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Badges, bell, forward look and grid rows for the scope the actor asked for."""
     scope = resolve_scope(store, actor, requested_scope)
-    version = store.data_version()
+    if scope.level == "mine" or scope.empty:
+        version = store.data_version()  # one officer's cases may sit in several teams
+    else:
+        # Only a write to one of the scope's own teams makes a team, BCU or force view stale.
+        whole = scope.level == "force" and len(scope.team_ids) == len(load_tree(store).teams())
+        version = tasks_version(store, scope.team_ids, whole_force=whole)
     summary = store.cache.get_or_compute(
         "worklist", version, scope.key, lambda: _summarise(store, scope), store.today(),
         store.settings)

@@ -8,6 +8,7 @@ from data_access.records import get_record
 from data_access.schema import audit_log, task
 from data_access.tasks import complete_task
 from data_access.worklist import worklist_view
+from scoring.categories import COMPLETIONS
 from tests.helpers import actor_for, crime_of, open_task_of, task_status
 
 
@@ -162,3 +163,25 @@ def test_unallocated_crime_can_be_completed_by_its_team_supervisor(store):
     with pytest.raises(AccessDenied):
         complete_task(store, officer, t["id"], "victim_contacted")
     assert complete_task(store, actor_for(store, "sergeant"), t["id"], "victim_contacted")["status"] == "done"
+
+
+def test_a_completion_makes_stale_only_the_views_that_hold_its_team(store, monkeypatch):
+    import data_access.worklist as worklist
+
+    officer, inspector = actor_for(store, "officer"), actor_for(store, "inspector")
+    t = open_task_of(store, officer.officer_id)
+    own_team = f"team:{t['team_id']}"
+    other_team = next(c["value"] for c in worklist.scope_choices(store, inspector)
+                      if c["value"].startswith("team:") and c["value"] != own_team)
+    department = worklist.scope_choices(store, inspector)[0]["value"]
+    for scope in (own_team, other_team, department):
+        worklist_view(store, inspector, scope)  # cached now
+    computed = []
+    real = worklist._summarise
+    monkeypatch.setattr(worklist, "_summarise", lambda st, scope: computed.append(scope.value) or real(st, scope))
+    assert complete_task(store, officer, t["id"], COMPLETIONS[t["kind"]][0][0])["status"] == "done"
+    worklist_view(store, inspector, other_team)
+    assert computed == []  # another team's view is still good
+    worklist_view(store, inspector, own_team)
+    worklist_view(store, inspector, department)
+    assert computed == [own_team, department]  # the views holding the team are worked out afresh
