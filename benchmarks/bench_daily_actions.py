@@ -86,11 +86,15 @@ def _after_a_completion(app, store) -> None:
     body = payload(app, "da-badges.children", {"da-scope.value": own_bcu}, ["da-scope.value"])
     client.post("/_dash-update-component", json=body)
     own_teams = resolve_scope(store, leader, own_bcu).team_ids
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(task.c.oic_id, task.c.team_id).where(task.c.status == "open",
-                                                                       task.c.oic_id.isnot(None)).limit(5000)).all()
-    elsewhere = next((o for o, team in rows if team not in own_teams), None)
-    inside = next((o for o, team in rows if team in own_teams), None)
+    mine = sorted(int(t) for t in own_teams)
+
+    def an_oic(inside_bcu: bool):
+        where = task.c.team_id.in_(mine) if inside_bcu else task.c.team_id.not_in(mine)
+        with store.engine.connect() as conn:
+            return conn.execute(select(task.c.oic_id).where(task.c.status == "open", task.c.oic_id.isnot(None),
+                                                            where).limit(1)).scalar()
+
+    elsewhere, inside = an_oic(False), an_oic(True)
     for label, oic in (("BCU after a completion elsewhere", elsewhere), ("BCU after one in the BCU", inside)):
         if oic is None:
             continue
