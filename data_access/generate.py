@@ -1973,11 +1973,13 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
             for table, cols in build():
                 counts[table.name] = insert_columns(conn, table, cols)
                 del cols
-        for key, value in (("data_version", DATA_VERSION), ("generated_at", _now_iso()),
+        generated_at = _now_iso()
+        # org_version: bump it whenever org_unit or officer rows change (load_tree is keyed by it).
+        for key, value in (("data_version", DATA_VERSION), ("generated_at", generated_at),
                            ("data_as_of", as_of.isoformat(timespec="seconds")), ("preset", preset),
-                           ("seed", str(seed))):
+                           ("seed", str(seed)), ("org_version", generated_at)):
             set_meta(conn, key, value)
-        counts["meta"] = 5
+        counts["meta"] = 6
         if g.p.benchmark_as:
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1

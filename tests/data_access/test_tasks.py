@@ -185,3 +185,13 @@ def test_a_completion_makes_stale_only_the_views_that_hold_its_team(store, monke
     worklist_view(store, inspector, own_team)
     worklist_view(store, inspector, department)
     assert computed == [own_team, department]  # the views holding the team are worked out afresh
+
+
+def test_a_completion_keeps_the_organisation_tree_in_memory(store):
+    from data_access.org import load_tree
+
+    officer = actor_for(store, "officer")
+    tree = load_tree(store)
+    t = open_task_of(store, officer.officer_id)
+    complete_task(store, officer, t["id"], COMPLETIONS[t["kind"]][0][0])
+    assert load_tree(store) is tree  # no unit or officer changed
