@@ -44,6 +44,8 @@ class JobRunner:
 
     def submit(self, job_id: int, fn) -> None:
         with self._lock:
+            # Ended jobs are kept for wait() only while others run; their state is in the database.
+            self._futures = {k: f for k, f in self._futures.items() if not f.done()}
             self._futures[job_id] = self._pool.submit(fn)
 
     def submit_task(self, fn, once: str | None = None) -> Future:
