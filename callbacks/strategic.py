@@ -191,10 +191,10 @@ def register(app, store) -> None:
         Output("st-tactics", "children"), Output("st-recs", "children"), Output("st-recs-note", "children"),
         Output("st-cost-note", "children"), Output("st-pack-link", "href"),
         Input("st-area", "value"), Input("st-force", "value"), Input("st-period", "value"),
-        Input("main-tabs", "active_tab"),
+        Input("main-tabs", "active_tab"), Input("st-data-changed", "data"),
         prevent_initial_call=True,
     )
-    def render(area, force, period, active_tab):
+    def render(area, force, period, active_tab, _changed):
         actor = current_actor()
         if active_tab != "strategic" or not area:
             raise PreventUpdate
@@ -229,15 +229,17 @@ def register(app, store) -> None:
                   Output("st-progress", "value", allow_duplicate=True),
                   Output("st-progress", "label", allow_duplicate=True),
                   Output("st-import-poll", "disabled", allow_duplicate=True),
+                  Output("st-data-changed", "data", allow_duplicate=True),
                   Input("st-import-poll", "n_intervals"), State("st-import-job", "data"),
                   prevent_initial_call=True)
     def follow(_n, job_id):
         state = job_state(store, current_actor(), job_id)
         if not state["finished"]:
-            return no_update, state["percent"], progress_label(state), False
+            return no_update, state["percent"], progress_label(state), False, no_update
         if state["status"] != "succeeded":
-            return failure_text(state, "The import"), 100, "failed", True
-        return report_text(state["result"]), 100, "done", True
+            return failure_text(state, "The import"), 100, "failed", True, no_update
+        loaded = state["result"].get("rows_loaded")
+        return report_text(state["result"]), 100, "done", True, f"import:{job_id}" if loaded else no_update
 
     @app.callback(Output("st-history", "children"), Input("st-import-result", "children"),
                   Input("st-remove-result", "children"), Input("st-history", "id"))
@@ -260,14 +262,15 @@ def register(app, store) -> None:
         return found["id"], (f"Remove import {found['id']} ({what}, {found['kind']})? Its {found['rows']:,} rows "
                              "are deleted from the benchmark; the history keeps a record of it."), True, None
 
-    @app.callback(Output("st-remove-result", "children"), Input("st-remove-confirm", "submit_n_clicks"),
-                  State("st-remove-pending", "data"), prevent_initial_call=True)
+    @app.callback(Output("st-remove-result", "children"), Output("st-data-changed", "data", allow_duplicate=True),
+                  Input("st-remove-confirm", "submit_n_clicks"), State("st-remove-pending", "data"),
+                  prevent_initial_call=True)
     def remove(n_clicks, batch_id):
         if not n_clicks:
             raise PreventUpdate
         done = remove_batch(store, current_actor(), batch_id)
-        return html.Div(f"Removed import {done['id']} ({done['file_name']}): {done['rows']:,} rows deleted.",
-                        className="alert alert-success py-2")
+        return (html.Div(f"Removed import {done['id']} ({done['file_name']}): {done['rows']:,} rows deleted.",
+                         className="alert alert-success py-2"), f"removed:{done['id']}")
 
     @app.callback(Output("st-home-force", "options"), Output("st-home-force", "value"),
                   Output("st-home-force", "disabled"), Output("st-home-save", "disabled"),

@@ -81,6 +81,7 @@ def layout(actor) -> html.Div:
                            className="btn btn-outline-primary w-100 touch mt-md-4"), xs=6, md=3),
         ], className="g-2 mt-2 mb-2"),
         html.Div(id="st-cost-note", role="note"),
+        dcc.Store(id="st-data-changed"),  # set when an import or removal lands, so the figures redraw
         dcc.Loading(html.Div(id="st-kpis", className="row g-2 mb-3")),
         dbc.Row([
             dbc.Col(_card("Performance and cost ranks", ranks_grid("st-ranks"), html.Div(id="st-ranks-note")),

@@ -152,6 +152,7 @@ def test_administrator_uploads_and_follows_the_import_job(app, client, sqlite_st
     jobs.runner(app.beacon_store).wait(job_id, timeout=60)
     done = _follow(client, app, job_id).get_json()["response"]
     assert done["st-import-poll"]["disabled"] is True and done["st-progress"]["label"] == "done"
+    assert done["st-data-changed"]["data"] == f"import:{job_id}"  # the figures above redraw
     assert "Read 2, loaded 1, quarantined 1" in json.dumps(done["st-import-result"])
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(bench_use_of_force.c.incidents)).scalars().all() == [12]
@@ -193,7 +194,7 @@ def _remove_requests(app, batch_id):
     ask = payload(app, "st-remove-pending.data", {}, [])
     ask["inputs"] = [[{"id": {"type": "st-remove", "batch": batch_id}, "property": "n_clicks", "value": 1}]]
     ask["changedPropIds"] = [json.dumps({"batch": batch_id, "type": "st-remove"}, separators=(",", ":")) + ".n_clicks"]
-    confirm = payload(app, "st-remove-result.children", {"st-remove-confirm.submit_n_clicks": 1},
+    confirm = payload(app, "st-remove-result.children...st-data-changed", {"st-remove-confirm.submit_n_clicks": 1},
                       ["st-remove-confirm.submit_n_clicks"])
     confirm["state"] = [{"id": "st-remove-pending", "property": "data", "value": batch_id}]
     return ask, confirm
@@ -221,6 +222,7 @@ def test_administrator_confirms_and_removes_the_demo_import(app, client, sqlite_
     assert "synthetic" in asked["st-remove-confirm"]["message"]
     done = client.post("/_dash-update-component", json=confirm)
     assert done.status_code == 200 and "Removed import" in json.dumps(done.get_json())
+    assert done.get_json()["response"]["st-data-changed"]["data"] == f"removed:{batch}"
     assert client.post("/_dash-update-component", json=confirm).status_code == 400  # a second confirm: nothing left
 
 
