@@ -21,10 +21,7 @@ class ResultCache:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def get_or_compute(self, name: str, version: str, scope_key: str, compute, *extra, expire: float | None = None):
-        """Return the cached value for this (name, version, scope, extra), computing it once.
-
-        expire: seconds the value is kept (default: the cache's ttl).
-        """
+        """Return the cached value for this (name, version, scope, extra), computing it once (kept expire s)."""
         key = self.make_key(name, version, scope_key, *extra)
         value = self._cache.get(key, default=None)
         if value is None:

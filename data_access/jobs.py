@@ -1,10 +1,9 @@
-"""Background jobs: long work started from the screen runs on a worker thread; its state is kept for polling.
+"""Background jobs: long work started from the screen runs on a worker thread; its state is kept for polling."""
 
-A job runs in the web process on one worker thread, not in a forked process: a fork copies the
-parent's open SQLite and diskcache connections and any lock another request thread held at that
-moment, which can leave the child waiting for ever. The job row (status, result) is in the database
-and the progress in the diskcache beside the result cache, so any web process can answer a poll.
-"""
+# A job runs in the web process on one worker thread, not in a forked process: a fork copies the
+# parent's open SQLite and diskcache connections and any lock another request thread held at that
+# moment, which can leave the child waiting for ever. The job row (status, result) is in the database
+# and the progress in the diskcache beside the result cache, so any web process can answer a poll.
 
 import json
 import logging
@@ -49,10 +48,7 @@ class JobRunner:
             self._futures[job_id] = self._pool.submit(fn)
 
     def submit_task(self, fn, once: str | None = None) -> Future:
-        """Run housekeeping (cache warming) on the same thread, with no job row: nobody follows it.
-
-        once: a name for the task; while a task of that name is waiting or running, another is not queued.
-        """
+        """Run housekeeping on the job thread with no job row; a task named once is queued once at a time."""
         with self._lock:
             if once is not None and once in self._tasks and not self._tasks[once].done():
                 return self._tasks[once]
@@ -97,10 +93,8 @@ def runner(store) -> JobRunner:
 
 
 def start_housekeeping(store, tasks, every_seconds: float = 600) -> threading.Event:
-    """Every every_seconds, queue each task(store) on the job thread (once at a time); set the event to stop.
-
-    Daily work then happens while the app runs, not when the first person of the day asks for it.
-    """
+    """Every every_seconds, queue each task(store) on the job thread; set the returned event to stop."""
+    # Daily work then happens while the app runs, not when the first person of the day asks for it.
     stop = threading.Event()
     jobs = runner(store)
 
@@ -116,10 +110,8 @@ def start_housekeeping(store, tasks, every_seconds: float = 600) -> threading.Ev
 
 
 def start(store, actor, kind: str, work) -> int:
-    """Record a job for actor and run work(progress) on the worker thread; returns the job id.
-
-    work receives progress(percent, label) and returns a JSON-serialisable result.
-    """
+    """Record a job for actor and run work(progress(percent, label)) on the job thread; returns the job id."""
+    # work returns a JSON-serialisable result, which the job row keeps for the page.
     with store.engine.begin() as conn:
         job_id = int(conn.execute(job.insert().values(
             kind=kind, account_id=actor.user_id, status="queued", created_at=now_local(),

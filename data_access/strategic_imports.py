@@ -53,8 +53,7 @@ def _tables_of(kind: str) -> tuple:
 
 
 def _blocking(conn, batch: dict) -> list[dict]:
-    """Later imports that skipped rows as already loaded: if this batch owns them, removing it would
-    take rows those imports count as theirs."""
+    """Later loaded imports of the same tables that skipped rows as duplicates (they may rest on this one)."""
     mine = {t.name for t in _tables_of(batch["kind"])}
     later = conn.execute(select(import_batch).where(
         import_batch.c.id > batch["id"], import_batch.c.status == "loaded",
@@ -82,11 +81,9 @@ def batch_summary(store, actor, batch_id) -> dict:
 
 
 def remove_batch(store, actor, batch_id) -> dict:
-    """Delete every row an import loaded, in one transaction, and mark it removed; administrators only.
-
-    The batch record and its quarantined lines stay, so the history still shows what was imported and
-    by whom; the same file can then be imported again (a corrected edition, or after demo data).
-    """
+    """Delete every row an import loaded, in one transaction, and mark it removed; administrators only."""
+    # The batch record and its quarantined lines stay, so the history still shows what was imported and
+    # by whom; the same file can then be imported again (a corrected edition, or after demo data).
     _check_admin(actor)
     batch = _batch(store, batch_id)
     with store.engine.begin() as conn:

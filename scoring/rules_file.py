@@ -1,10 +1,9 @@
-"""A deployment's rules file: core rule settings at the top level, each capability's in its own section.
+"""A deployment's rules file: core rule settings at the top level, each capability's in its own section."""
 
-    {"due_soon_days": 5,
-     "productivity": {"tutor_reduction": 0.15},
-     "frequent_service_users": {"fsu_list_top_n": 50},
-     "strategic": {"suppression_threshold": 5, "home_force": "merseyside"}}
-"""
+# {"due_soon_days": 5,
+#  "productivity": {"tutor_reduction": 0.15},
+#  "frequent_service_users": {"fsu_list_top_n": 50},
+#  "strategic": {"suppression_threshold": 5, "home_force": "merseyside"}}
 
 from __future__ import annotations
 
