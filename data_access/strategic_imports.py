@@ -1,6 +1,7 @@
 """The administrators' Imports area: uploads imported by a background job, and removing an import."""
 
 import base64
+import json
 
 from sqlalchemy import delete, func, select
 
@@ -52,13 +53,32 @@ def _tables_of(kind: str) -> tuple:
     return (KINDS[kind][0],) if kind in KINDS else IMPORTED_TABLES  # the demo batch fills every table
 
 
+def _rests_on(later: dict) -> set | None:
+    """The batches whose rows a later import skipped as its own duplicates; None when it did not record them."""
+    try:
+        recorded = json.loads(later["detail"] or "{}").get("rests_on")
+    except (TypeError, ValueError):
+        return None
+    return None if recorded is None else {int(b) for b in recorded}
+
+
 def _blocking(conn, batch: dict) -> list[dict]:
-    """Later loaded imports of the same tables that skipped rows as duplicates (they may rest on this one)."""
+    """Later loaded imports that hold rows this one loaded, so removing it would take rows from them."""
     mine = {t.name for t in _tables_of(batch["kind"])}
     later = conn.execute(select(import_batch).where(
         import_batch.c.id > batch["id"], import_batch.c.status == "loaded",
         import_batch.c.rows_duplicated > 0)).mappings().all()
-    return [dict(b) for b in later if mine & {t.name for t in _tables_of(b["kind"])}]
+    blocking = []
+    for b in later:
+        rests_on = _rests_on(b)
+        if rests_on is None:
+            # Made before the owners were recorded: assume it rests on any earlier import of its tables.
+            depends = bool(mine & {t.name for t in _tables_of(b["kind"])})
+        else:
+            depends = batch["id"] in rests_on
+        if depends:
+            blocking.append(dict(b))
+    return blocking
 
 
 def _blocked_message(batch: dict, blocking: list[dict]) -> str:

@@ -154,11 +154,12 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _existing_keys(conn, table, keys: list) -> set:
-    found: set = set()
+def _existing_keys(conn, table, keys: list) -> dict:
+    """Row key -> the batch that loaded it, for the keys already in the table."""
+    found: dict = {}
     for i in range(0, len(keys), 900):
         chunk = keys[i:i + 900]
-        found |= {r[0] for r in conn.execute(select(table.c.row_key).where(table.c.row_key.in_(chunk)))}
+        found.update(conn.execute(select(table.c.row_key, table.c.batch_id).where(table.c.row_key.in_(chunk))).all())
     return found
 
 
@@ -209,9 +210,11 @@ def load(store, actor, kind: str, table, file_name: str, digest: str, parsed: Pa
         ).inserted_primary_key[0]
         fresh, loaded, duplicated = [], 0, 0
         seen: set = set(existing)
+        rests_on: set = set()  # earlier batches owning rows this file also holds: removing one affects it
         for ln in good:
             new = [r for r in ln.records if r["row_key"] not in seen]
             seen.update(r["row_key"] for r in new)
+            rests_on.update(existing[r["row_key"]] for r in ln.records if r["row_key"] in existing)
             if new:
                 loaded += 1
                 fresh.extend(dict(r, batch_id=batch_id) for r in new)
@@ -229,7 +232,8 @@ def load(store, actor, kind: str, table, file_name: str, digest: str, parsed: Pa
         counts = {"rows_read": len(lines), "rows_loaded": loaded, "rows_quarantined": len(bad),
                   "rows_duplicated": duplicated}
         conn.execute(import_batch.update().where(import_batch.c.id == batch_id).values(
-            **counts, detail=json.dumps({"notes": notes, "reasons": dict(reasons)})))
+            **counts, detail=json.dumps({"notes": notes, "reasons": dict(reasons),
+                                         "rests_on": sorted(int(b) for b in rests_on)})))
         write_audit(conn, actor, "import", "import_batch", batch_id, detail={"kind": kind, "file": file_name, **counts})
         if fresh:
             bump_version(conn)

@@ -302,3 +302,19 @@ def test_an_import_whose_rows_a_later_import_skipped_is_removed_only_after_it(sq
             == "loaded"
     remove_batch(sqlite_store, admin, later["batch_id"])
     assert remove_batch(sqlite_store, admin, first["batch_id"])["rows"] == 1
+
+
+def test_removal_is_blocked_only_by_imports_that_hold_its_rows(sqlite_store):
+    from data_access.strategic_imports import batch_summary, remove_batch
+
+    drop_demo_data(sqlite_store)
+    admin = _admin(sqlite_store)
+    head = b"Region,Police Force,Total\n"
+    kent = import_file(sqlite_store, admin, "use-of-force", head + b"R,Kent,12\n", "april2018-march2019.csv")
+    dorset = import_file(sqlite_store, admin, "use-of-force", head + b"R,Dorset,7\n", "april2017-march2018.csv")
+    revised = import_file(sqlite_store, admin, "use-of-force", head + b"R,Kent,12\nR,Gwent,3\n",
+                          "revised-april2018-march2019.csv")
+    assert revised["rows_duplicated"] == 1  # Kent's row stays the first import's
+    assert batch_summary(sqlite_store, admin, dorset["batch_id"])["blocked"] is None
+    assert remove_batch(sqlite_store, admin, dorset["batch_id"])["rows"] == 1  # nothing of it was skipped later
+    assert str(revised["batch_id"]) in batch_summary(sqlite_store, admin, kent["batch_id"])["blocked"]
