@@ -156,13 +156,23 @@ def _compute(store, scope: Scope) -> dict:
             "today": today.isoformat()}
 
 
+def _demand_version(store) -> str:
+    # The view reads only the snapshots and the organisation, so a write elsewhere (a completed task, an
+    # import) does not make it stale; a new or rewritten snapshot, or a changed organisation, does.
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(select(meta.c.key, meta.c.value).where(
+            meta.c.key.in_(["snapshot_version", "snapshot_at", "org_version", "data_version"]))).all())
+    return (f"{rows.get('snapshot_version')}|{rows.get('snapshot_at')}|"
+            f"{rows.get('org_version') or rows.get('data_version')}")
+
+
 def demand_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Open investigations per available officer, backlog trend and demand jumps in scope."""
     scope = resolve_scope(store, actor, requested_scope)
     if scope.empty or scope.level == "mine":
         return {"empty": True, "scope_label": scope.label, "data_as_of": store.data_as_of()}
     ensure_snapshot(store)
-    result = store.cache.get_or_compute("demand", store.data_version(), scope.key,
+    result = store.cache.get_or_compute("demand", _demand_version(store), scope.key,
                                         lambda: _compute(store, scope), store.today(), store.settings)
     return result | {"empty": False, "scope_label": scope.label, "scope_value": scope.value,
                      "data_as_of": store.data_as_of()}

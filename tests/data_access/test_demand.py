@@ -68,3 +68,21 @@ def test_officer_has_no_demand_scope_and_cannot_forge_one(store):
     assert demand_view(store, officer, None)["empty"]
     with pytest.raises(AccessDenied):
         demand_view(store, officer, "force:1")
+
+
+def test_a_completion_leaves_the_demand_view_cached_until_the_next_snapshot(store, monkeypatch):
+    import data_access.demand as demand
+    from scoring.categories import COMPLETIONS
+
+    inspector, officer = actor_for(store, "inspector"), actor_for(store, "officer")
+    demand_view(store, inspector, None)
+    computed = []
+    real = demand._compute
+    monkeypatch.setattr(demand, "_compute", lambda st, scope: computed.append(scope.value) or real(st, scope))
+    t = open_task_of(store, officer.officer_id)
+    complete_task(store, officer, t["id"], COMPLETIONS[t["kind"]][0][0])
+    demand_view(store, inspector, None)
+    assert computed == []  # the snapshots it reads have not changed
+    record_snapshot(store)
+    demand_view(store, inspector, None)
+    assert len(computed) == 1
