@@ -17,3 +17,9 @@ dagcomponentfuncs.OpenButton = function (props) {
     "Open"
   );
 };
+
+// An empty grid says why in words. dash-ag-grid refuses overlayNoRowsTemplate strings (raw HTML), so the
+// message arrives as a plain parameter and is rendered as text.
+dagcomponentfuncs.NoRows = function (props) {
+  return React.createElement("div", { className: "grid-no-rows", role: "status" }, props.message || "No rows.");
+};

@@ -26,6 +26,12 @@ COLUMNS = [
 ]
 
 
+def no_rows(message: str) -> dict:
+    """Grid options that show message, as text, when a grid has no rows."""
+    # dash-ag-grid refuses overlayNoRowsTemplate strings (they are raw HTML), so a component renders it.
+    return {"noRowsOverlayComponent": "NoRows", "noRowsOverlayComponentParams": {"message": message}}
+
+
 def worklist_grid(grid_id: str) -> dag.AgGrid:
     """The worklist grid: one row per investigation, keyed by crime reference."""
     return dag.AgGrid(
@@ -41,7 +47,7 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
             "pagination": True,
             "paginationPageSize": 50,
             "paginationPageSizeSelector": [25, 50, 100, 500],
-            "overlayNoRowsTemplate": "Nothing owed in this scope.",
+            **no_rows("Nothing owed in this scope."),
             "enableCellTextSelection": True,
             "suppressCellFocus": False,
             # Every column rendered, so autosize and a tablet's sideways scroll both see them all.

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import _base, empty_figure
+from components.grid import no_rows
 from components.notes import method_note
 
 
@@ -62,7 +63,7 @@ def ranks_grid(grid_id: str) -> dag.AgGrid:
 def grid_options(pinned: list) -> dict:
     """Grid options with the selected force pinned above the ranking, so it is always in view."""
     return {"rowHeight": 48, "headerHeight": 44, "animateRows": False, "pinnedTopRowData": pinned,
-            "overlayNoRowsTemplate": "No data: import public data to rank forces."}
+            **no_rows("No data: import public data to rank forces.")}
 
 
 def rank_rows(table: pd.DataFrame, selected: str | None) -> list[dict]:

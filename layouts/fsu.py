@@ -4,6 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.grid import no_rows
 from components.jobs import job_tracker
 from scoring.settings_fsu import THEME_LABELS, THEMES, describe_fsu_settings
 
@@ -55,7 +56,7 @@ def _grid() -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"rowHeight": 52, "headerHeight": 44, "rowSelection": "multiple",
                          "suppressRowClickSelection": True, "pagination": True, "paginationPageSize": 50,
-                         "overlayNoRowsTemplate": "No one on the list matches these filters, or no run yet.",
+                         **no_rows("No one on the list matches these filters, or no run yet."),
                          "suppressColumnVirtualisation": True},
         className="fsu-grid", style={"height": "520px", "width": "100%"},
     )

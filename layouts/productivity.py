@@ -4,6 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.grid import no_rows
 from scoring.productivity import COUNT_METRICS, METRIC_BY_ID
 
 TEAM_ROLES = ("supervisor", "inspector", "senior_leader", "analyst", "administrator")
@@ -104,7 +105,7 @@ def _team_section() -> list:
                                       "wrapHeaderText": True, "autoHeaderHeight": True},
                        dashGridOptions={"rowHeight": 48, "headerHeight": 44, "animateRows": False,
                                         "pagination": True, "paginationPageSize": 50,
-                                        "overlayNoRowsTemplate": "No officers in this scope.",
+                                        **no_rows("No officers in this scope."),
                                         "suppressColumnVirtualisation": True},
                        columnSize="autoSize", className="productivity-grid",
                        style={"height": "460px", "width": "100%"}),

@@ -98,3 +98,10 @@ def _record_request(app, ref):
     from tests.dash_requests import payload
 
     return payload(app, "da-record-body.children", {"da-record-ref.data": ref}, ["da-record-ref.data"])
+
+
+def test_an_empty_worklist_says_so_in_words_and_the_grid_refuses_no_option(dash_duo, app):
+    sign_in(dash_duo, app, "staff", ready_css=".worklist-grid")
+    wait_until(dash_duo, lambda: "Nothing owed in this scope." in dash_duo.find_element(".worklist-grid").text)
+    refused = [e["message"] for e in dash_duo.driver.get_log("browser") if "Blocked a string" in e["message"]]
+    assert refused == []
