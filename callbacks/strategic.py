@@ -33,6 +33,7 @@ from data_access.strategic import (
     set_tactic,
     strategic_settings,
 )
+from data_access.errors import BadRequest
 from data_access.jobs import state as job_state
 from data_access.strategic_imports import batch_summary, remove_batch, start_import
 from layouts.strategic import (
@@ -222,7 +223,12 @@ def register(app, store) -> None:
                   Input("st-upload", "contents"), State("st-upload", "filename"), State("st-import-kind", "value"),
                   prevent_initial_call=True)
     def start(contents, filename, kind):
-        job_id = start_import(store, current_actor(), kind, contents, filename)
+        try:
+            job_id = start_import(store, current_actor(), kind, contents, filename)
+        except BadRequest as exc:
+            # An empty or unreadable upload is the administrator's to fix: say so where they look.
+            return (no_update, True, no_update,
+                    html.Div(f"Not imported: {exc}", className="alert alert-danger py-2"), 0, "")
         return job_id, False, 0, html.Div(f"Importing {filename}...", className="text-body-secondary"), 0, "queued"
 
     @app.callback(Output("st-import-result", "children", allow_duplicate=True),

@@ -8,7 +8,7 @@ leaves this module.
 import pandas as pd
 
 from data_access.forces import FORCE_NAMES
-from data_access.strategic import _as_of, _cached_measures, strategic_settings
+from data_access.strategic import _cached_measures, import_version, strategic_settings
 from scoring.benchmarking import suppress, withhold_rate
 from scoring.settings_strategic import MEASURES
 
@@ -23,7 +23,8 @@ def public_summary(store) -> dict:
     threshold = settings.suppression_threshold
 
     def compute():
-        tidy = _cached_measures(store)["measures"]
+        figures = _cached_measures(store)
+        tidy = figures["measures"]
         areas = []
         for area in settings.area_ids():
             sub = tidy[(tidy["area"] == area) & tidy["measure"].isin(PUBLIC_MEASURES)]
@@ -50,10 +51,12 @@ def public_summary(store) -> dict:
             areas.append({"area": area, "label": settings.area_label(area), "period": period, "rows": rows,
                           "measures": [{"id": m, "label": MEASURES[m]["label"], "unit": MEASURES[m]["unit"],
                                         "method": MEASURES[m]["method"]} for m in measures]})
-        return {"areas": areas, "threshold": threshold, "synthetic": _cached_measures(store)["synthetic"]}
+        return {"areas": areas, "threshold": threshold, "synthetic": figures["synthetic"],
+                "data_as_of": figures["as_of"]}
 
-    result = store.cache.get_or_compute("strategic-public", store.data_version(), "public", compute, settings)
-    return result | {"data_as_of": _as_of(store)}
+    # Built from imported open data only, so it changes with an import or a removal, not with every write.
+    return store.cache.get_or_compute("strategic-public/2", import_version(store), "public", compute,
+                                      settings, store.settings.positive_outcomes)
 
 
 def as_frame(summary: dict, area: str) -> pd.DataFrame:

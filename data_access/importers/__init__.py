@@ -4,6 +4,7 @@ import_file(store, actor, kind, data, file_name) parses every row, quarantines b
 number and reason, loads the good ones in one transaction and returns the counts.
 """
 
+import csv
 from pathlib import Path
 
 from data_access.importers import home_office, local_tables, police_uk
@@ -70,6 +71,12 @@ def import_file(store, actor, kind: str, data: bytes, file_name: str, progress=N
         parsed = _parse(kind, data, file_name, options)
     except LayoutError as exc:
         return reject(store, actor, kind, file_name, digest, str(exc))
+    except csv.Error as exc:
+        # An unclosed quote runs on until a field outgrows the reader's limit: nothing can be trusted.
+        return reject(store, actor, kind, file_name, digest, f"the file is not valid CSV ({exc}); "
+                      "look for an unclosed quote")
+    if not parsed.lines:
+        return reject(store, actor, kind, file_name, digest, "the file has a header but no data rows")
     if progress:
         progress(0.5, f"checked {len(parsed.lines):,} rows")
     report = load(store, actor, kind, KINDS[kind][0], file_name, digest, parsed, progress)

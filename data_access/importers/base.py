@@ -124,11 +124,27 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> str:
-    """'YYYY-MM' checked, else ValueError."""
+    """'YYYY-MM' checked, and not after this month, else ValueError."""
     m = MONTH_RE.match((text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"bad month {text!r} (expected YYYY-MM)")
+    if m.group(0) > f"{now_local():%Y-%m}":
+        raise ValueError(f"month {m.group(0)} is in the future")
     return m.group(0)
+
+
+def width_reason(fields: list, header: list) -> str | None:
+    """Why a row's field count does not fit the header (a shifted column loads wrong numbers), or None."""
+    if len(fields) < len(header):
+        return f"truncated row: {len(fields)} fields, expected {len(header)}"
+    if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
+        return f"too many fields: {len(fields)}, expected {len(header)}"
+    return None
+
+
+def future_fin_year(fin_year: str) -> bool:
+    """True for a financial year ('2031/32') that has not begun yet: published figures cannot cover it."""
+    return fin_year[:4] > fin_year_of(now_local().date())[:4]
 
 
 def fin_year_of(day: date) -> str:

@@ -12,10 +12,12 @@ from data_access.importers.base import (
     Parsed,
     csv_lines,
     fin_year_of,
+    future_fin_year,
     parse_float,
     parse_int,
     require_columns,
     row_key,
+    width_reason,
 )
 
 PRC_COLUMNS = ("Financial Year", "Financial Quarter", "Force Name", "Offence Description", "Offence Group",
@@ -39,16 +41,16 @@ def parse_recorded_crime(text: str, file_name: str = "") -> Parsed:
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        if len(fields) < len(header):
-            line.reason = f"truncated row: {len(fields)} fields, expected {len(header)}"
-            continue
-        if any(f.strip() for f in fields[len(header):]):
-            line.reason = f"too many fields: {len(fields)}, expected {len(header)}"
+        line.reason = width_reason(fields, header)
+        if line.reason:
             continue
         get = {name: fields[pos[name]].strip() for name in PRC_COLUMNS}
         m = FY_RE.match(get["Financial Year"])
         if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
             line.reason = f"bad date: financial year {get['Financial Year']!r} (expected e.g. 2017/18)"
+            continue
+        if future_fin_year(get["Financial Year"]):
+            line.reason = f"bad date: financial year {get['Financial Year']} is in the future"
             continue
         if get["Financial Quarter"] not in ("1", "2", "3", "4"):
             line.reason = f"bad date: quarter {get['Financial Quarter']!r} (expected 1 to 4)"
@@ -133,8 +135,8 @@ def parse_workforce_csv(text: str, file_name: str = "") -> Parsed:
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        if len(fields) < len(header):
-            line.reason = f"truncated row: {len(fields)} fields, expected {len(header)}"
+        line.reason = width_reason(fields, header)
+        if line.reason:
             continue
         code, line.reason = ctx.reason(fields[0])
         if line.reason:
@@ -203,12 +205,14 @@ def parse_use_of_force(text: str, file_name: str = "", year: str | None = None) 
     if not fin_year or not FY_RE.match(fin_year):
         raise LayoutError("unsupported layout: cannot tell the financial year; name the file like "
                           "april2017-march2018.csv or pass --year 2017/18")
+    if future_fin_year(fin_year):
+        raise LayoutError(f"financial year {fin_year} is in the future: no figures can cover it yet")
     parsed = Parsed([])
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        if len(fields) < len(header):
-            line.reason = f"truncated row: {len(fields)} fields, expected {len(header)}"
+        line.reason = width_reason(fields, header)
+        if line.reason:
             continue
         code, line.reason = _force_or_reason(parsed, fields[pos["Police Force"]])
         if line.reason:

@@ -1,7 +1,7 @@
 """Tables a force keeps itself: cost per force, area and year, and the tactics each force uses."""
 
 from data_access.forces import classify, reason_for
-from data_access.importers.base import Line, Parsed, csv_lines, parse_float, require_columns, row_key
+from data_access.importers.base import Line, Parsed, csv_lines, parse_float, require_columns, row_key, width_reason
 from data_access.importers.home_office import FY_RE
 from scoring.settings_strategic import DEFAULT_STRATEGIC
 
@@ -12,8 +12,8 @@ FALSE_WORDS = {"no", "n", "false", "0"}
 
 
 def _common(parsed, line, fields, header, pos, areas) -> tuple:
-    if len(fields) < len(header):
-        line.reason = f"truncated row: {len(fields)} fields, expected {len(header)}"
+    line.reason = width_reason(fields, header)
+    if line.reason:
         return None, None
     code, kind = classify(fields[pos["force"]])
     if code is None:

@@ -3,7 +3,7 @@
 import re
 from datetime import datetime
 
-from data_access.clock import FORCE_TIMEZONE
+from data_access.clock import FORCE_TIMEZONE, now_local
 from data_access.forces import classify, reason_for
 from data_access.importers.base import (
     LayoutError,
@@ -16,6 +16,7 @@ from data_access.importers.base import (
     parse_month,
     require_columns,
     row_key,
+    width_reason,
 )
 from data_access.importers.labels import is_arrest, outcome_for
 
@@ -31,14 +32,6 @@ def _force(fields, pos, name="Falls within"):
     text = fields[pos[name]]
     code, kind = classify(text)
     return (code, None) if code else (None, reason_for(text, kind))
-
-
-def _width(fields, header) -> str | None:
-    if len(fields) < len(header):
-        return f"truncated row: {len(fields)} fields, expected {len(header)}"
-    if len(fields) > len(header) and any(f.strip() for f in fields[len(header):]):
-        return f"too many fields: {len(fields)}, expected {len(header)}"
-    return None
 
 
 def _coordinate(text: str, low: float, high: float) -> float | None:
@@ -63,7 +56,7 @@ def _outcome(parsed: Parsed, label: str) -> tuple:
 
 def _month_and_force(parsed: Parsed, line: Line, fields: list, header: list, pos: dict):
     """The checks every police.uk row shares: width, month and force; None (with line.reason) on failure."""
-    line.reason = _width(fields, header)
+    line.reason = width_reason(fields, header)
     if line.reason:
         return None
     try:
@@ -167,7 +160,7 @@ def parse_stop_search(text: str, file_name: str = "", force: str | None = None) 
     for number, raw, fields in rows:
         line = Line(number, raw)
         parsed.lines.append(line)
-        line.reason = _width(fields, header)
+        line.reason = width_reason(fields, header)
         if line.reason:
             continue
         try:
@@ -178,6 +171,9 @@ def parse_stop_search(text: str, file_name: str = "", force: str | None = None) 
         if stamp.tzinfo is not None:
             # Published in UTC: store England and Wales wall-clock time, as everything else is stored.
             stamp = stamp.astimezone(FORCE_TIMEZONE).replace(tzinfo=None)
+        if stamp > now_local():
+            line.reason = f"bad date: {fields[pos['Date']].strip()!r} is in the future"
+            continue
         search_type = fields[pos["Type"]].strip()
         if not search_type:
             line.reason = "missing search type: empty Type"

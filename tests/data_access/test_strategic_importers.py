@@ -318,3 +318,47 @@ def test_removal_is_blocked_only_by_imports_that_hold_its_rows(sqlite_store):
     assert batch_summary(sqlite_store, admin, dorset["batch_id"])["blocked"] is None
     assert remove_batch(sqlite_store, admin, dorset["batch_id"])["rows"] == 1  # nothing of it was skipped later
     assert str(revised["batch_id"]) in batch_summary(sqlite_store, admin, kent["batch_id"])["blocked"]
+
+
+STREET_HEAD = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+               "Last outcome category,Context\n")
+
+
+def test_dates_in_the_future_are_quarantined_or_refused(sqlite_store):
+    admin = _admin(sqlite_store)
+    street = STREET_HEAD + ("a1,2031-01,Kent Police,Kent Police,0.5,51.2,On or near X,E01,X 001A,Burglary,,\n"
+                            "a2,2019-01,Kent Police,Kent Police,0.5,51.2,On or near X,E01,X 001A,Burglary,,\n")
+    report = import_file(sqlite_store, admin, "street", street.encode(), "2019-01-kent-street.csv")
+    assert (report["rows_loaded"], report["reasons"]) == (1, {"bad date": 1})
+    sas = ("Type,Date,Outcome,Object of search\nPerson search,2031-06-01T10:00:00+00:00,Arrest,Drugs\n"
+           "Person search,2019-06-01T10:00:00+00:00,Arrest,Drugs\n")
+    report = import_file(sqlite_store, admin, "stop-search", sas.encode(), "2019-06-kent-stop-and-search.csv")
+    assert (report["rows_loaded"], report["reasons"]) == (1, {"bad date": 1})
+    prc = ("Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
+           "Offence Code,Number of Offences\n2031/32,1,Kent,Burglary,Theft offences,Domestic burglary,28,5\n")
+    assert import_file(sqlite_store, admin, "recorded-crime", prc.encode(), "prc.csv")["reasons"] == {"bad date": 1}
+    uof = import_file(sqlite_store, admin, "use-of-force", b"Region,Police Force,Total\nR,Kent,12\n",
+                      "april2031-march2032.csv")
+    assert uof["status"] == "rejected" and "in the future" in uof["message"]
+
+
+@pytest.mark.parametrize("kind, text, name", [
+    ("costs", "force,area,financial_year,cost_gbp\nKent,burglary,2015/16,1,250\n", "costs.csv"),
+    ("use-of-force", "Region,Police Force,Total\nR,Kent,1,234\n", "april2017-march2018.csv"),
+    ("workforce", "Force/Region,September 2017,March 2018\nKent,3,456.0,3,500.0\n", "fte.csv"),
+])
+def test_a_row_with_a_shifted_column_is_quarantined_not_loaded_wrong(sqlite_store, kind, text, name):
+    report = import_file(sqlite_store, _admin(sqlite_store), kind, text.encode(), name)
+    assert report["rows_loaded"] == 0 and report["reasons"] == {"too many fields": 1}
+
+
+def test_a_header_without_rows_and_an_unclosed_quote_are_refused_whole(sqlite_store):
+    admin = _admin(sqlite_store)
+    empty = import_file(sqlite_store, admin, "street", STREET_HEAD.encode(), "2019-01-kent-street.csv")
+    assert empty["status"] == "rejected" and "no data rows" in empty["message"]
+    broken = STREET_HEAD + 'a1,2019-01,Kent Police,Kent Police,0.5,51.2,"On or near X\n' + "x" * 140_000 + "\n"
+    report = import_file(sqlite_store, admin, "street", broken.encode(), "2019-01-kent-street-2.csv")
+    assert report["status"] == "rejected" and "unclosed quote" in report["message"]
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(import_batch).where(
+            import_batch.c.status == "rejected")).scalar() == 2

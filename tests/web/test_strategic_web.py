@@ -256,3 +256,14 @@ def test_the_bcu_pack_is_for_strategic_readers_only(app, client, sqlite_store):
     (bcu_id, _name), = _units(sqlite_store, "bcu")
     login(client, "sergeant")
     assert client.get(f"/strategic/pack?bcu={bcu_id}").status_code == 403
+
+
+def test_an_empty_upload_is_refused_with_a_message_and_starts_nothing(app, client):
+    login(client, "admin")
+    resp = post_with_state(client, app, "st-import-job.data",
+                           {"st-upload.contents": "data:text/csv;base64,", "st-upload.filename": "empty.csv",
+                            "st-import-kind.value": "street"}, ["st-upload.contents"])
+    assert resp.status_code == 200
+    shown = resp.get_json()["response"]
+    assert "Not imported: the upload is empty" in json.dumps(shown["st-import-result"])
+    assert "st-import-job" not in shown and shown["st-import-poll"]["disabled"] is True
