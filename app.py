@@ -192,8 +192,16 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
 
     @server.errorhandler(AccessDenied)
     def _denied(exc):
-        log.warning("access denied for %s on %s: %s",
-                    getattr(getattr(current_user, "actor", None), "username", "-"), flask.request.path, exc)
+        actor = getattr(current_user, "actor", None) if getattr(current_user, "is_authenticated", False) else None
+        log.warning("access denied for %s on %s: %s", getattr(actor, "username", "-"), flask.request.path, exc)
+        body = flask.request.get_json(silent=True) if flask.request.is_json else None
+        target = (body or {}).get("output") if isinstance(body, dict) else None
+        try:
+            # Every refusal is kept, whichever door it came through: probing is itself worth reviewing.
+            record_event(store, actor, "denied", "request", str(target or flask.request.path)[:60],
+                         detail={"path": flask.request.path, "reason": str(exc)[:200]})
+        except Exception:  # noqa: BLE001 - a failed audit write must not turn a 403 into a 500
+            log.exception("could not audit a refusal")
         return flask.jsonify({"error": "forbidden"}), 403
 
     @server.errorhandler(NotFound)

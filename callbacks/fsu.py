@@ -10,6 +10,7 @@ from components.fsu import details_body, lpa_figure, run_banner
 from components.jobs import failure_text, progress_label
 from components.notes import method_note
 from data_access import fsu
+from data_access.errors import AccessDenied
 from data_access.jobs import state as job_state
 from layouts.fsu import CHART_METHOD, GRID_METHOD
 
@@ -34,7 +35,7 @@ def register(app, store) -> None:
     def _fsu_guard():
         # Refused here, before Dash runs anything, as well as inside every data_access call.
         if _fsu_request_denied():
-            return flask.jsonify({"error": "forbidden"}), 403
+            raise AccessDenied("the frequent-service-user permission is required")
         return None
 
     @app.callback(

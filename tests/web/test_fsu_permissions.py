@@ -110,3 +110,30 @@ def test_analyst_starts_a_refresh_and_follows_it_to_the_end(app, client, store):
     assert done["fsu-run-done"]["data"]["status"] == "succeeded"
     assert done["fsu-poll"]["disabled"] is True and done["fsu-refresh"]["disabled"] is False
     assert "Refresh finished" in str(done["fsu-job-state"]["children"])
+
+
+def _denials(store) -> int:
+    from sqlalchemy import func, select
+
+    from data_access.schema import audit_log
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(audit_log).where(audit_log.c.action == "denied")).scalar()
+
+
+def test_every_refusal_is_audited_including_a_forged_job_id(app, client, store, listed):
+    from data_access import jobs
+    from data_access.strategic_imports import start_import
+
+    admin_job = start_import(store, actor_for(store, "admin"), "use-of-force",
+                             "data:text/csv;base64,UmVnaW9uLFBvbGljZSBGb3JjZSxUb3RhbApSLEtlbnQsMTIK", "x.csv")
+    jobs.runner(store).wait(admin_job, timeout=60)
+    before = _denials(store)
+    login(client, "officer")
+    assert client.post("/_dash-update-component", json=_requests(app, listed[0]["person_id"])[0][1]).status_code == 403
+    client.get("/logout")
+    login(client, "analyst")
+    poll = payload(app, "fsu-run-done.data", {"fsu-poll.n_intervals": 1}, ["fsu-poll.n_intervals"])
+    poll["state"] = [{"id": "fsu-job", "property": "data", "value": admin_job}]  # someone else's job
+    resp = client.post("/_dash-update-component", json=poll)
+    assert resp.status_code == 403 and b"Kent" not in resp.data
+    assert _denials(store) == before + 2
