@@ -245,7 +245,7 @@ def _seed_if_empty(store: Store, config: Config) -> None:
 def create_app(config: Config | None = None, store: Store | None = None) -> dash.Dash:
     """Build the Flask server and Dash app for config (environment defaults when None)."""
     config = config or from_env()
-    store = store or open_store(config.database_url, config.cache_dir, config.rules_file)
+    store = store or open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)
     _seed_if_empty(store, config)
     ensure_snapshot(store)
 

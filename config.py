@@ -3,6 +3,7 @@
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -48,6 +49,8 @@ class Config:
     generate_on_empty: bool = True
     testing: bool = False
     rules_file: str | None = None
+    # A fixed 'today' for training, demonstrations and tests; None follows the calendar.
+    today: date | None = None
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)
@@ -81,4 +84,15 @@ def from_env() -> Config:
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,
+        today=_fixed_today(os.environ.get("BEACON_TODAY", "")),
     )
+
+
+def _fixed_today(value: str) -> date | None:
+    """BEACON_TODAY as a date (YYYY-MM-DD), or None when unset."""
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"BEACON_TODAY must be a date like 2026-03-18, not {value!r}") from exc

@@ -60,7 +60,6 @@ REVIEW_SPREAD = 40
 OEL_SPREAD = 20
 # A few teams take a sharp, sudden rise in new crimes over the last two weeks (the Merseyside
 # seed's "sharp, sudden increases in demand"); two weeks so the latest full week is always in it.
-SURGE_DAYS = 13
 SURGE_FACTOR = 2.5
 
 STRANDS = ("response", "neighbourhood", "investigations", "public_protection")
@@ -199,6 +198,9 @@ class _Gen:
         self.p = preset
         self.rng = np.random.default_rng(seed)
         self.today = today
+        # The surge starts on the Monday that opens the latest full week (weeks run Monday to Sunday),
+        # so that week jumps and the baseline weeks before it stay untouched, whatever today's weekday.
+        self.surge_days = 7 + today.weekday()
         self.settings = settings
         self.d0 = np.datetime64(today, "D")
         self.m0 = np.datetime64(datetime.combine(today, datetime.min.time()), "m")
@@ -485,7 +487,7 @@ class _Gen:
         surge_ids.add(self.t2)
         self.surge_teams = np.array(sorted(surge_ids))
         surge = teams["id"].isin(self.surge_teams).to_numpy()
-        recent = rep_day >= -SURGE_DAYS
+        recent = rep_day >= -self.surge_days
         for (b, s), grp in teams.groupby(["bcu_idx", "strand_idx"], sort=True):
             gi = grp.index.to_numpy()
             w = load[gi] * team_size[gi]
@@ -1744,7 +1746,7 @@ class _Gen:
             ratio = open_c / np.maximum(open_c[:, -1:], 1)
             outstanding = out_now[:, None] * ratio * (1 + 0.25 * drift[:, None] * age[None, :])
             overdue = over_now[:, None] * (1 + drift[:, None] * age[None, :]) * np.where(
-                surge[:, None] & (days[None, :] < -SURGE_DAYS), 0.6, 1.0)
+                surge[:, None] & (days[None, :] < -self.surge_days), 0.6, 1.0)
             noise = rng.normal(0, 0.06, (nt, nd))
             outstanding = np.maximum(np.round(outstanding * (1 + noise)), 0).astype(np.int64)
             overdue = np.minimum(np.maximum(np.round(overdue * (1 + noise)), 0).astype(np.int64), outstanding)

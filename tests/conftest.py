@@ -12,7 +12,9 @@ from data_access.db import make_engine
 from data_access.store import open_store
 
 DEMO_PASSWORD = "beacon-demo"
-TODAY = date.today()
+# The one date the test force is generated for and every test store treats as today, so the suite
+# passes on any calendar day. BEACON_TEST_TODAY moves it (for example to a month end or 29 February).
+TODAY = date.fromisoformat(os.environ.get("BEACON_TEST_TODAY", "2026-11-18"))
 PG_ENV = "BEACON_TEST_PG_URL"
 
 

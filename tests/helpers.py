@@ -14,13 +14,13 @@ def actor_for(store, username: str):
 
 
 def open_task_of(store, oic_id: int, kind: str | None = None) -> dict:
-    """One open task on a crime whose OIC is oic_id."""
+    """The most urgent open task on a crime whose OIC is oic_id (undated last, then by id, on both databases)."""
     cond = and_(task.c.status == "open", task.c.oic_id == oic_id)
     if kind:
         cond = and_(cond, task.c.kind == kind)
     with store.engine.connect() as conn:
         row = conn.execute(select(task, crime.c.crime_ref).select_from(task.join(crime, crime.c.id == task.c.crime_id))
-                           .where(cond).order_by(task.c.due_date).limit(1)).mappings().first()
+                           .where(cond).order_by(task.c.due_date.asc().nulls_last(), task.c.id).limit(1)).mappings().first()
     assert row is not None, f"no open task for officer {oic_id}"
     return dict(row)
 
@@ -28,7 +28,7 @@ def open_task_of(store, oic_id: int, kind: str | None = None) -> dict:
 def crime_of(store, oic_id: int) -> str:
     """A crime reference whose OIC is oic_id."""
     with store.engine.connect() as conn:
-        return conn.execute(select(crime.c.crime_ref).where(crime.c.oic_id == oic_id).limit(1)).scalar_one()
+        return conn.execute(select(crime.c.crime_ref).where(crime.c.oic_id == oic_id).order_by(crime.c.id).limit(1)).scalar_one()
 
 
 def team_of(store, officer_id: int) -> int:

@@ -67,8 +67,7 @@ def test_officer_double_clicks_completes_and_bell_drops(dash_duo, app):
 
 def test_sergeant_sees_team_and_opens_with_touch_button(dash_duo, app):
     _sign_in(dash_duo, app, "sergeant")
-    summary = dash_duo.find_element("#da-summary").text
-    assert "My team" in summary
+    dash_duo.wait_for_contains_text("#da-summary", "My team", timeout=20)
     _wait(dash_duo, lambda: len({e.text for e in dash_duo.driver.find_elements(
         By.CSS_SELECTOR, ".ag-cell[col-id='oic']")}) > 1)
     _click_css(dash_duo, ".ag-row[row-index='0'] .grid-open-button")
