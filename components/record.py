@@ -30,7 +30,8 @@ def _due_text(task: dict, today: date) -> tuple[str, str]:
         return f"Overdue by {-days} day{'s' if days != -1 else ''} (due {_fmt(due)})", "overdue"
     if days == 0:
         return f"Due today ({_fmt(due)})", "due_soon"
-    return f"Due in {days} day{'s' if days != 1 else ''} ({_fmt(due)})", "due_soon" if days <= 7 else "upcoming"
+    amber = task.get("amber_days", 7)
+    return f"Due in {days} day{'s' if days != 1 else ''} ({_fmt(due)})", "due_soon" if days <= amber else "upcoming"
 
 
 def _task_item(task: dict, today: date) -> html.Li:
@@ -48,6 +49,9 @@ def _task_item(task: dict, today: date) -> html.Li:
             html.Div([html.Span(task["rule_id"], className="rule-id me-1"), task["rule"]],
                      className="small text-body-secondary"),
             html.Div(buttons, className="mt-2") if buttons else None,
+            html.Div([html.I(className="bi bi-person-check me-1", **{"aria-hidden": "true"}),
+                      "Signed off by " + "; or ".join(task["needs"]) + "."],
+                     className="small mt-1 task-needs") if task.get("needs") else None,
         ],
         className=f"list-group-item task-item task-{state}",
         id={"type": "task-row", "task": task["id"]},

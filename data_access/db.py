@@ -43,11 +43,30 @@ def create_schema(engine: Engine) -> None:
     # create_all skips tables that exist, indexes and all; a later release may index an existing table.
     inspector = inspect(engine)
     for table in metadata.sorted_tables:
-        if table.name in existing and table.indexes:
+        if table.name not in existing:
+            continue
+        _add_missing_columns(engine, table, {c["name"] for c in inspector.get_columns(table.name)})
+        if table.indexes:
             present = {ix["name"] for ix in inspector.get_indexes(table.name)}
             for index in table.indexes:
                 if index.name not in present:
                     index.create(engine)
+
+
+def _add_missing_columns(engine: Engine, table, present: set) -> None:
+    """Add the nullable columns a newer release declares on a table an existing database already has."""
+    missing = [c for c in table.columns if c.name not in present]
+    if not missing:
+        return
+    preparer = engine.dialect.identifier_preparer
+    with engine.begin() as conn:
+        for column in missing:
+            if not column.nullable:
+                raise RuntimeError(f"table {table.name} lacks the required column {column.name}: "
+                                   f"migrate the database before upgrading")
+            kind = column.type.compile(dialect=engine.dialect)
+            conn.execute(text(f"ALTER TABLE {preparer.format_table(table)} "
+                              f"ADD COLUMN {preparer.format_column(column)} {kind}"))
 
 
 def drop_schema(engine: Engine) -> None:

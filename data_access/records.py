@@ -8,35 +8,21 @@ from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.org import load_tree
+from data_access.permissions import allowed, may_complete_any, offered_actions, relation, withheld_reasons
 from data_access.schema import bail, crime, crime_link, crime_person, offence, person, task
 from data_access.scope import record_team_ids
-from scoring.categories import CATEGORY_BY_ID, COMPLETIONS
+from scoring.categories import CATEGORY_BY_ID
 from scoring.deadlines import explain
-
-
-SUPERVISING_ROLES = ("supervisor", "inspector", "senior_leader")
+from scoring.duties import action_window_days
 
 
 def may_read_crime(store, actor: Actor, team_id: int, oic_id: int | None) -> bool:
     """True when the crime sits in the actor's own command, or the actor is its OIC."""
     if actor.officer_id is not None and oic_id == actor.officer_id:
-        return True
-    return team_id in record_team_ids(store, actor)
-
-
-def may_complete(store, actor: Actor, oic_id: int | None, team_id: int | None = None) -> bool:
-    """Only the officer in charge and their chain of command may complete a task.
-
-    An unallocated crime has no OIC, so its team's supervisors and their commanders act for it.
-    """
-    if actor.officer_id is None:
-        return False
-    if oic_id is None:
-        return (actor.role in SUPERVISING_ROLES and team_id is not None
-                and team_id in record_team_ids(store, actor))
-    if actor.officer_id == oic_id:
-        return True
-    return actor.officer_id in load_tree(store).chain_of_command(oic_id)
+        resource = True
+    else:
+        resource = team_id in record_team_ids(store, actor)
+    return allowed(actor, "record.read", resource)
 
 
 def get_record(store, actor: Actor, crime_ref: str) -> dict:
@@ -78,8 +64,11 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
         bails = conn.execute(select(bail).where(bail.c.crime_id == c["id"])).mappings().all()
         write_audit(conn, actor, "read", "crime_record", crime_ref,
                     detail={"people": len(people), "tasks": len(tasks)})
-    can_complete = may_complete(store, actor, c["oic_id"], c["team_id"])
     settings = store.settings
+    today = store.today()
+    rel = relation(store, actor, c["oic_id"], c["team_id"])
+    can_complete = may_complete_any(store, actor, c["oic_id"], c["team_id"])
+    bail_by_id = {b["id"]: b for b in bails}
     return {
         "crime_ref": c["crime_ref"],
         "offence": c["offence_name"] or "Unclassified",
@@ -107,32 +96,25 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
         ],
         "bail": [dict(b) for b in bails],
         "tasks": [
-            {
-                "id": t["id"], "kind": t["kind"],
-                "label": CATEGORY_BY_ID[t["kind"]].label if t["kind"] in CATEGORY_BY_ID else t["kind"],
-                "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
-                "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],
-                "completed_at": t["completed_at"], "completion": t["completion"],
-                "actions": _actions(t, store.today(), settings) if t["status"] == "open" and can_complete else [],
-            }
-            for t in tasks
+            _task_entry(store, actor, t, bail_by_id.get(t["bail_id"]), today, settings, rel) for t in tasks
         ],
         "can_complete": can_complete,
     }
 
 
-def _actions(t, today, settings) -> list:
-    """Completion buttons for an open task that needs action now.
-
-    Work not yet due offers no button, so a second tap after completing a task cannot complete the
-    follow-on task that appears in its place. Lapsed bail cannot be extended, only recorded as ended.
-    """
-    actions = COMPLETIONS.get(t["kind"], [])
-    if t["due_date"] is not None and (t["due_date"] - today).days > settings.due_soon_days:
-        return []
-    if t["kind"] == "bail" and t["due_date"] is not None and t["due_date"] < today:
-        actions = [a for a in actions if a[0] != "bail_extended"]
-    return actions
+def _task_entry(store, actor, t, bail_row, today, settings, rel) -> dict:
+    """One task for the panel, with the buttons this reader may press and who signs off the rest."""
+    actions = offered_actions(store, actor, t, bail_row, today, settings, rel)
+    return {
+        "id": t["id"], "kind": t["kind"],
+        "label": CATEGORY_BY_ID[t["kind"]].label if t["kind"] in CATEGORY_BY_ID else t["kind"],
+        "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
+        "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],
+        "completed_at": t["completed_at"], "completion": t["completion"],
+        "actions": actions,
+        "needs": withheld_reasons(t, bail_row, settings, actions) if t["status"] == "open" else [],
+        "amber_days": action_window_days(t["kind"], settings),
+    }
 
 
 def _explain(rule_id: str, detail: str, settings) -> str:

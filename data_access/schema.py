@@ -185,6 +185,9 @@ bail = Table(
     Column("ends_on", Date, nullable=True),
     Column("status", String(16), nullable=False),  # bail | rui | fts | ended
     Column("updated_at", DateTime, nullable=True),
+    # Who authorised the latest extension, and their rank then (PACE names the rank for each stage).
+    Column("authorised_by", Integer, nullable=True),
+    Column("authorised_rank", String(12), nullable=True),
 )
 Index("ix_bail_crime", bail.c.crime_id)
 

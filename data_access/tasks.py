@@ -1,4 +1,4 @@
-"""Completing a task: one transaction with an audit row, idempotent, OIC and chain of command only."""
+"""Completing a task: one transaction with an audit row, idempotent, and only by whoever the duty names."""
 
 
 from sqlalchemy import select
@@ -7,7 +7,7 @@ from data_access.actor import Actor
 from data_access.clock import now_local
 from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
-from data_access.records import may_complete
+from data_access.permissions import completion_duty, may_complete_any, offered_actions
 from data_access.schema import bail, crime, task
 from data_access.store import bump_team_versions, bump_version
 from scoring.bail import bail_end, next_authority, next_stage
@@ -57,13 +57,22 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
                          .where(task.c.id == task_id)).mappings().first()
         if t is None:
             raise AccessDenied("task not available to this actor")
-        if not may_complete(store, actor, t["oic_id"], t["team_id"]):
+        if not may_complete_any(store, actor, t["oic_id"], t["team_id"]):
             raise AccessDenied("only the officer in charge and their chain of command may complete this task")
-        allowed = {a for a, _ in COMPLETIONS.get(t["kind"], [])}
-        if action not in allowed:
+        if action not in {a for a, _ in COMPLETIONS.get(t["kind"], [])}:
             raise BadRequest(f"action {action!r} does not apply to a {t['kind']} task")
+        if t["status"] != "open":
+            return {"status": "already_done", "task_id": task_id, "crime_ref": t["crime_ref"]}
+        b = conn.execute(select(bail).where(bail.c.id == t["bail_id"])).mappings().first() \
+            if t["bail_id"] is not None else None
         if action == "bail_extended" and t["due_date"] is not None and t["due_date"] < today:
             raise BadRequest(f"bail lapsed on {t['due_date']:%d %b %Y} and cannot be extended; record it as ended")
+        # The panel's rule, applied again here: only a button the panel would offer this actor now.
+        offered = {a for a, _ in offered_actions(store, actor, t, b, today, settings)}
+        if action not in offered:
+            duty = completion_duty(t, b, settings)[action]
+            raise AccessDenied(f"{action} on a {t['kind']} task is not open to {actor.username} now "
+                               f"(needs {duty.words}, when the work is due)")
         # The status guard makes a double tap record once: the second update matches no row.
         updated = conn.execute(
             task.update().where((task.c.id == task_id) & (task.c.status == "open"))
@@ -71,10 +80,12 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
         ).rowcount
         if not updated:
             return {"status": "already_done", "task_id": task_id, "crime_ref": t["crime_ref"]}
-        follow_on = _follow_on(conn, t, action, today, settings, now)
-        write_audit(conn, actor, "write", "task", task_id,
-                    detail={"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"],
-                            "follow_on": follow_on})
+        follow_on = _follow_on(conn, t, action, today, settings, now, actor)
+        detail = {"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"], "follow_on": follow_on}
+        if action == "bail_extended":
+            detail["authorised_by"] = {"officer_id": actor.officer_id, "rank": actor.rank,
+                                       "needs": completion_duty(t, b, settings)[action].words}
+        write_audit(conn, actor, "write", "task", task_id, detail=detail)
         bump_version(conn)
         bump_team_versions(conn, [t["team_id"]])
     return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
@@ -87,7 +98,7 @@ def _new_task(conn, t, kind, rule_id, due, detail, now, basis, bail_id=None) -> 
     return int(res.inserted_primary_key[0])
 
 
-def _follow_on(conn, t, action, today, settings, now) -> int | None:
+def _follow_on(conn, t, action, today, settings, now, actor) -> int | None:
     """Create whatever the completion makes due next, by the scoring rules."""
     kind = t["kind"]
     if kind in FOLLOW_ON_RULES:
@@ -104,8 +115,10 @@ def _follow_on(conn, t, action, today, settings, now) -> int | None:
             return None
         stage = next_stage(b["stage"], b["arrested_on"], settings)
         ends = bail_end(b["bail_start"], stage, b["arrested_on"], settings) if stage else None
+        # Who authorised the extension is kept with the bail record, as PACE requires it be recorded.
         conn.execute(bail.update().where(bail.c.id == b["id"])
-                     .values(stage=stage or "court", ends_on=ends, updated_at=now))
+                     .values(stage=stage or "court", ends_on=ends, updated_at=now,
+                             authorised_by=actor.officer_id, authorised_rank=actor.rank or None))
         if ends is None:
             return None
         detail = (f"Bail ends {ends:%d %b %Y} ({(stage or '').replace('_', ' ')}). "

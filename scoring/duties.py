@@ -109,3 +109,17 @@ def may_perform(duty: Duty, rank: str | None, is_oic: bool, in_chain: bool, in_c
     if duty.kind == SUPERVISOR:
         return in_chain and rank_level(rank) >= duty.min_level
     return (in_chain or in_command) and rank_level(rank) >= duty.min_level
+
+
+def action_window_days(kind: str, settings: RuleSettings | None = None) -> int:
+    """Days before its due date that work turns amber and its completion is offered."""
+    settings = resolve(settings)
+    # Bail warns earlier, so the next authority level has time to review before it ends.
+    return settings.bail_warning_days if kind == "bail" else settings.due_soon_days
+
+
+def actionable(kind: str, due_date: date | None, today: date, settings: RuleSettings | None = None) -> bool:
+    """True when work is due within its amber window (or undated, or overdue), so it can be completed."""
+    if due_date is None:
+        return True
+    return (due_date - today).days <= action_window_days(kind, settings)
