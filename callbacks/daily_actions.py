@@ -41,21 +41,22 @@ def register(app, store) -> None:
         Output("da-badges", "children"), Output("da-badges-note", "children"),
         Output("da-forward", "children"), Output("da-forward-note", "children"),
         Output("da-grid", "rowData"), Output("da-grid-note", "children"), Output("da-summary", "children"),
-        Output("bell", "children"), Output("bell", "className"),
+        Output("bell", "children", allow_duplicate=True), Output("bell", "className", allow_duplicate=True),
         Output("da-record-body", "children"),
         Input("da-scope", "value"), Input("da-record-ref", "data"),
         Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"),
-        Input("bell-refresh", "n_intervals"),
         prevent_initial_call=True,
     )
-    def render(scope_value, record_ref, _clicks, _tick):
+    def render(scope_value, record_ref, _clicks):
         actor = current_actor()
         trig = ctx.triggered_id
         message = None
+        completed = False
         if isinstance(trig, dict) and trig.get("type") == "task-action":
             if not ctx.triggered[0]["value"]:
                 raise PreventUpdate  # a button was rendered, not pressed
             result = complete_task(store, actor, trig["task"], trig["action"])
+            completed = True
             # Shown inside the record panel, where the officer's eyes are.
             message = dbc.Alert(DONE_MESSAGES[result["status"]], color="success", duration=8000,
                                 className="py-2", id="da-alert")
@@ -65,12 +66,13 @@ def register(app, store) -> None:
         if trig == "da-record-ref":
             return (no_update,) * 9 + (record,)
         view = worklist_view(store, actor, scope_value)
-        bell = bell_view(store, actor)
         as_of = view["data_as_of"]
         shown, total = view["shown_rows"], view["total_rows"]
         grid_note = GRID_METHOD if shown == total else \
             f"Showing the {shown:,} most urgent of {total:,} investigations; choose a narrower scope. " \
             + GRID_METHOD
+        # The bell changes only when this reader completed something; its timer has its own callback.
+        bell = bell_view(store, actor) if completed else None
         return (
             [notification_badge(c) for c in view["badges"]],
             method_note(WORKLIST_METHOD, as_of),
@@ -79,9 +81,14 @@ def register(app, store) -> None:
             _grid_rows(view["rows"]),
             method_note(grid_note, as_of),
             html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
-            bell_contents(bell), bell_class(bell),
+            bell_contents(bell) if bell else no_update, bell_class(bell) if bell else no_update,
             record,
         )
+
+    @app.callback(Output("bell", "children"), Output("bell", "className"), Input("bell-refresh", "n_intervals"))
+    def refresh_bell(_tick):
+        bell = bell_view(store, current_actor())
+        return bell_contents(bell), bell_class(bell)
 
     @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"),
                   Input("da-grid", "cellDoubleClicked"), Input("da-grid", "cellRendererData"),

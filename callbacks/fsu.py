@@ -11,6 +11,7 @@ from components.jobs import failure_text, progress_label
 from components.notes import method_note
 from data_access import fsu
 from data_access.errors import AccessDenied
+from data_access.permissions import role_allows
 from data_access.jobs import state as job_state
 from layouts.fsu import CHART_METHOD, GRID_METHOD
 
@@ -27,7 +28,7 @@ def _fsu_request_denied() -> bool:
     if FSU_PREFIX not in str(body.get("output", "")):
         return False
     actor = getattr(current_user, "actor", None) if getattr(current_user, "is_authenticated", False) else None
-    return actor is not None and not actor.can_view_fsu
+    return actor is not None and not role_allows(actor, "fsu.read")
 
 
 def register(app, store) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from data_access.actor import Actor
 from data_access.clock import now_local
-from data_access.errors import AccessDenied
+from data_access.permissions import require
 from data_access.schema import audit_log
 
 
@@ -19,7 +19,7 @@ def write_audit(conn, actor: Actor | None, action: str, object_type: str, object
         scope = f"{actor.role}@unit:{actor.scope_unit_id}"
     conn.execute(audit_log.insert().values(
         at=now_local(),
-        user_id=actor.user_id if actor else None,
+        user_id=actor.user_id if actor and actor.user_id else None,
         username=actor.username if actor else None,
         action=action,
         object_type=object_type,
@@ -38,8 +38,7 @@ def record_event(store, actor: Actor | None, action: str, object_type: str, obje
 
 def recent_audit(store, actor: Actor, limit: int = 200) -> pd.DataFrame:
     """The newest audit rows; administrators only."""
-    if actor.role != "administrator":
-        raise AccessDenied("only administrators may read the audit log")
+    require(actor, "audit.read", reason="only administrators may read the audit log")
     with store.engine.connect() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings().all()
     return pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])

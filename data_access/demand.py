@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from data_access.actor import Actor
+from data_access.permissions import require
 from data_access.clock import now_local
 from data_access.db import set_meta
 from data_access.org import load_tree
@@ -168,6 +169,7 @@ def _demand_version(store) -> str:
 
 def demand_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Open investigations per available officer, backlog trend and demand jumps in scope."""
+    require(actor, "demand.read", reason="demand and capacity is for supervisors and above")
     scope = resolve_scope(store, actor, requested_scope)
     if scope.empty or scope.level == "mine":
         return {"empty": True, "scope_label": scope.label, "data_as_of": store.data_as_of()}

@@ -7,6 +7,7 @@ from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
+from data_access.permissions import allowed, require, role_allows
 from data_access.org import load_tree
 from data_access.schema import officer
 from data_access.schema_productivity import figure_feedback
@@ -34,8 +35,8 @@ def _clean(text, field: str, required: bool) -> str:
 
 def submit_feedback(store, actor: Actor, metric: str, message: str, period: str) -> dict:
     """Record the actor's own feedback on one figure; a repeat of an open identical item records nothing."""
-    if actor.officer_id is None:
-        raise AccessDenied("only an officer or member of staff can give feedback on their own figures")
+    require(actor, "feedback.give", actor.officer_id is not None,
+            reason="only an officer or member of staff can give feedback on their own figures")
     if metric not in FEEDBACK_TARGETS:
         raise BadRequest("unknown figure")
     message = _clean(message, "message", True)
@@ -76,16 +77,18 @@ def _reports(store, actor: Actor) -> list[int]:
 
 
 def may_answer(store, actor: Actor, officer_id: int) -> bool:
-    """The officer's line manager, or an administrator."""
-    if actor.role == "administrator":
-        return True
-    return actor.officer_id is not None and load_tree(store).manager_of.get(officer_id) == actor.officer_id
+    """The officer's line manager, or an administrator; never the officer who gave the feedback."""
+    manages = role_allows(actor, "feedback.answer_any") or (
+        actor.officer_id is not None and load_tree(store).manager_of.get(officer_id) == actor.officer_id)
+    return allowed(actor, "feedback.answer", manages and officer_id != actor.officer_id)
 
 
 def feedback_queue(store, actor: Actor) -> pd.DataFrame:
     """Feedback the actor answers: their direct reports' (line manager) or everyone's (administrator). Audited."""
     cond = None
-    if actor.role != "administrator":
+    if not role_allows(actor, "feedback.answer"):
+        return _frame([])
+    if not role_allows(actor, "feedback.answer_any"):
         reports = _reports(store, actor)
         if not reports:
             return _frame([])

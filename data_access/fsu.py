@@ -23,6 +23,7 @@ from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
+from data_access.permissions import require, role_allows
 from data_access.fsu_details import details_sections
 from data_access.fsu_load import listed_extras, load_window, rank_people
 from data_access.org import load_tree
@@ -52,8 +53,7 @@ def fsu_settings(store) -> FsuSettings:
 
 def require_fsu(store, actor: Actor) -> int:
     """The force id the actor may see frequent-service-user data of; AccessDenied without the permission."""
-    if actor is None or not actor.can_view_fsu:
-        raise AccessDenied("the frequent-service-user permission is required")
+    require(actor, "fsu.read", reason="the frequent-service-user permission is required")
     unit = load_tree(store).unit(actor.scope_unit_id) if actor.scope_unit_id is not None else None
     if unit is None:
         raise AccessDenied("no scope: no frequent-service-user data")
@@ -85,7 +85,7 @@ def start_refresh(store, actor: Actor) -> int:
     def work(progress):
         # The job may wait behind another: the account must still hold the permission when it starts.
         current = load_actor(store, actor.user_id)
-        if current is None or not current.can_view_fsu:
+        if not role_allows(current, "fsu.refresh"):
             _finish(store, None, run_id, "failed", message="the account that queued the run lost the permission")
             raise AccessDenied("the frequent-service-user permission is required")
         return execute_run(store, current, run_id, progress)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
+from data_access.permissions import require
 from data_access.schema import job
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,8 @@ def state(store, actor, job_id) -> dict:
     with store.engine.connect() as conn:
         row = conn.execute(select(job).where(job.c.id == job_id)).mappings().first()
     # Someone else's job and a job that does not exist look the same, so probing reveals nothing.
-    if actor is None or row is None or row["account_id"] != actor.user_id:
-        raise AccessDenied("no such job")
+    require(actor, "job.read", row is not None and actor is not None and row["account_id"] == actor.user_id,
+            reason="no such job")
     finished = row["status"] in ("succeeded", "failed")
     seen = runner(store).progress(job_id)
     percent, label, last_sign = (seen if seen else (0, "", None))

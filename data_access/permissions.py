@@ -30,8 +30,9 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     "productivity.own": (EVERYONE, None),
     "productivity.team": (COMMAND | READ_ONLY, None),
     "availability.read": (EVERYONE, None),  # and the officer is the reader or in their chain
-    "feedback.give": (COMMAND | {"officer", "staff"}, None),
+    "feedback.give": (EVERYONE, None),  # on their own figures only
     "feedback.answer": (COMMAND | {"staff", "administrator"}, None),  # and the reader manages them
+    "feedback.answer_any": (frozenset({"administrator"}), None),  # anyone's, not only their reports'
     "fsu.read": (frozenset(), "can_view_fsu"),
     "fsu.refresh": (frozenset({"system"}), "can_view_fsu"),
     "strategic.read": (frozenset({"senior_leader", "analyst", "administrator"}), None),

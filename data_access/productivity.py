@@ -8,6 +8,7 @@ from data_access import productivity_inputs as inputs
 from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
+from data_access.permissions import allowed, require
 from data_access.org import OrgTree, load_tree
 from data_access.scope import resolve_scope
 from scoring import availability as av
@@ -46,7 +47,7 @@ def _may_view(tree: OrgTree, actor: Actor, officer_id: int) -> bool:
 
 def may_view_availability(store, actor: Actor, officer_id: int) -> bool:
     """The officer, their chain of command; police staff only their own and their direct reports'."""
-    return _may_view(load_tree(store), actor, officer_id)
+    return allowed(actor, "availability.read", _may_view(load_tree(store), actor, officer_id))
 
 
 def _check_officer_id(value) -> int:
@@ -223,6 +224,7 @@ def trend_for(store, actor: Actor, officer_id, metric: str) -> dict:
 def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incidents_attended") -> dict:
     """Productivity by officer (and by team above team level) for a scope; availability only where the
     actor is in the officer's chain of command, never ranked. Audited when any availability is shown."""
+    require(actor, "productivity.team", reason="team productivity is for supervisors and above")
     if metric not in pr.COUNT_METRICS:
         raise BadRequest("unknown metric")
     scope = resolve_scope(store, actor, scope_value)

@@ -9,6 +9,7 @@ from data_access import jobs
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
+from data_access.permissions import require
 from data_access.forces import FORCE_NAMES, force_code
 from data_access.importers.base import ensure_forces, row_key
 from data_access.org import load_tree
@@ -30,7 +31,6 @@ from data_access.store import bump_version
 from scoring import benchmarking as bm
 from scoring.settings_strategic import DEFAULT_STRATEGIC, MEASURES, StrategicSettings
 
-READERS = ("senior_leader", "analyst", "administrator")
 TIDY = ["unit", "period", "measure", "value", "n"]
 
 
@@ -40,8 +40,9 @@ def strategic_settings(store) -> StrategicSettings:
 
 
 def check_reader(actor) -> None:
-    if actor is None or actor.role not in READERS:
-        raise AccessDenied("strategic benchmarking is for senior leaders, analysts and administrators")
+    """Strategic figures are for senior leaders, analysts and administrators."""
+    require(actor, "strategic.read",
+            reason="strategic benchmarking is for senior leaders, analysts and administrators")
 
 
 def _df(conn, query, columns) -> pd.DataFrame:
@@ -186,8 +187,7 @@ def home_force_is_configured(store) -> bool:
 
 def set_home_force(store, actor, force: str | None) -> bool:
     """Record which territorial force this deployment is (None clears it); administrators only."""
-    if actor is None or actor.role != "administrator":
-        raise AccessDenied("only administrators may set this deployment's force")
+    require(actor, "strategic.admin", reason="only administrators may set this deployment's force")
     if force is not None and force not in FORCE_NAMES:
         raise BadRequest(f"unknown force {force!r}")
     if home_force_is_configured(store):
@@ -469,8 +469,7 @@ def tactics_table(store, actor, area: str) -> pd.DataFrame:
 
 def set_tactic(store, actor, force: str, area: str, tactic: str, in_use: bool, note: str | None = None) -> bool:
     """Add a tactic for a force or change whether it is in use; administrators only. True if anything changed."""
-    if actor is None or actor.role != "administrator":
-        raise AccessDenied("only administrators may edit tactics")
+    require(actor, "strategic.admin", reason="only administrators may edit tactics")
     settings = strategic_settings(store)
     tactic = (tactic or "").strip()
     if force not in FORCE_NAMES or area not in settings.area_ids() or not tactic or len(tactic) > 160:
@@ -494,8 +493,7 @@ def set_tactic(store, actor, force: str, area: str, tactic: str, in_use: bool, n
 
 def import_history(store, actor, limit: int = 50) -> pd.DataFrame:
     """Recent import batches; administrators only."""
-    if actor is None or actor.role != "administrator":
-        raise AccessDenied("only administrators may see imports")
+    require(actor, "strategic.admin", reason="only administrators may see imports")
     with store.engine.connect() as conn:
         rows = conn.execute(select(import_batch).order_by(import_batch.c.id.desc()).limit(limit)).mappings().all()
     return pd.DataFrame(rows, columns=[c.name for c in import_batch.columns])
@@ -503,8 +501,7 @@ def import_history(store, actor, limit: int = 50) -> pd.DataFrame:
 
 def quarantine_rows(store, actor, batch_id: int, limit: int = 500) -> pd.DataFrame:
     """Quarantined lines of one batch with line number and reason; administrators only."""
-    if actor is None or actor.role != "administrator":
-        raise AccessDenied("only administrators may see quarantined rows")
+    require(actor, "strategic.admin", reason="only administrators may see quarantined rows")
     with store.engine.connect() as conn:
         rows = conn.execute(select(import_quarantine).where(import_quarantine.c.batch_id == int(batch_id))
                             .order_by(import_quarantine.c.line_number).limit(limit)).mappings().all()

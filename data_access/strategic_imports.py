@@ -8,7 +8,8 @@ from sqlalchemy import delete, func, select
 from data_access import jobs
 from data_access.accounts import load_actor
 from data_access.audit import write_audit
-from data_access.errors import AccessDenied, BadRequest
+from data_access.errors import BadRequest
+from data_access.permissions import require
 from data_access.importers import KINDS, import_file
 from data_access.schema_strategic import IMPORTED_TABLES, import_batch
 from data_access.store import bump_version
@@ -18,8 +19,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def _check_admin(actor) -> None:
-    if actor is None or actor.role != "administrator":
-        raise AccessDenied("only administrators may import benchmark data")
+    require(actor, "strategic.admin", reason="only administrators may import benchmark data")
 
 
 def start_import(store, actor, kind: str, contents: str, file_name: str) -> int:

@@ -5,10 +5,12 @@ from sqlalchemy import String, and_, select, type_coerce
 
 from data_access.actor import Actor
 from data_access.org import load_tree
+from data_access.permissions import require, role_allows
 from data_access.schema import crime, offence, task
 from data_access.scope import Scope, allowed_scopes, resolve_scope
 from data_access.store import tasks_version
 from scoring import worklist as wl
+from scoring.duties import SERGEANT, rank_level
 
 TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date",
                 "oic_id", "team_id", "offence_code", "occurred_on", "status"]
@@ -42,7 +44,7 @@ def open_tasks(store, scope: Scope) -> pd.DataFrame:
         .where(and_(task.c.status == "open", cond))
     )
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).tuples().all()
+        rows = conn.execute(stmt).all()
     # Column-wise construction avoids pandas probing every Row object.
     columns = list(zip(*rows)) if rows else [[] for _ in TASK_COLUMNS]
     df = pd.DataFrame(dict(zip(TASK_COLUMNS, columns)), columns=TASK_COLUMNS)
@@ -81,6 +83,7 @@ def _summarise(store, scope: Scope) -> dict:
     return {
         "badges": counts,
         "bell": wl.bell(counts),
+        "own_reviews": wl.owed_by_oic(classified, "supervisor_review"),
         "forward": wl.forward_look(classified, today, settings),
         "rows": rows.head(limit).to_dict("records"),
         "total_rows": total_rows,
@@ -91,6 +94,7 @@ def _summarise(store, scope: Scope) -> dict:
 
 def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Badges, bell, forward look and grid rows for the scope the actor asked for."""
+    require(actor, "worklist.read")
     scope = resolve_scope(store, actor, requested_scope)
     if scope.level == "mine" or scope.empty:
         version = store.data_version()  # one officer's cases may sit in several teams
@@ -106,11 +110,13 @@ def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
 
 
 def bell_view(store, actor: Actor) -> dict:
-    """The navbar bell: what is owed in the actor's own default scope."""
+    """The navbar bell: what the actor may act on in their default scope (nothing for read-only roles)."""
     options = allowed_scopes(store, actor)
-    if not options:
-        return {"total": 0, "overdue": 0, "due_soon": 0, "state": "grey", "label": "Nothing owed"}
-    return worklist_view(store, actor, options[0].value)["bell"]
+    if not options or not role_allows(actor, "task.complete"):
+        return {"total": 0, "overdue": 0, "due_soon": 0, "state": "grey", "label": "Nothing for you to complete"}
+    view = worklist_view(store, actor, options[0].value)
+    own = view.get("own_reviews", {}).get(str(actor.officer_id))
+    return wl.actionable_bell(view["badges"], rank_level(actor.rank) >= SERGEANT, own)
 
 
 def scope_choices(store, actor: Actor) -> list[dict]:

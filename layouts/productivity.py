@@ -5,10 +5,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.grid import no_rows
+from data_access.permissions import role_allows
 from scoring.productivity import COUNT_METRICS, METRIC_BY_ID
 
-TEAM_ROLES = ("supervisor", "inspector", "senior_leader", "analyst", "administrator")
-QUEUE_ROLES = ("supervisor", "inspector", "senior_leader", "administrator", "staff")
 
 WORKLOAD_NOTE = ("These figures are not an officer's whole workload: much good police work (safeguarding, "
                  "victim care, case files, training others) leaves no count here. Use them to start a "
@@ -142,10 +141,10 @@ def _queue_section() -> list:
 
 def layout(actor) -> html.Div:
     sections = [dbc.Tab(html.Div(_my_section(actor), className="pt-3"), label="My figures", tab_id="pa-mine")]
-    if actor.role in TEAM_ROLES:
+    if role_allows(actor, "productivity.team"):
         sections.append(dbc.Tab(html.Div(_team_section(), className="pt-3"), label="Team and department",
                                 tab_id="pa-team"))
-    if actor.role in QUEUE_ROLES:
+    if role_allows(actor, "feedback.answer"):
         sections.append(dbc.Tab(html.Div(_queue_section(), className="pt-3"), label="Feedback queue",
                                 tab_id="pa-queue-tab"))
     return html.Div([

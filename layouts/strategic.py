@@ -5,6 +5,7 @@ from dash import dcc, html
 
 from components.jobs import job_tracker
 from components.strategic import ranks_grid
+from data_access.permissions import role_allows
 
 RANKS_METHOD = ("Each measure in the area's basket places every force with data from best (1.0) to worst (0.0); "
                 "a force's score is the mean over its measures, and forces are ranked on the score. Cost rank: "
@@ -98,5 +99,5 @@ def layout(actor) -> html.Div:
         ]),
         _card("What better-ranked forces do", html.Div(id="st-tactics"), html.Div(id="st-recs"),
               html.Div(id="st-recs-note")),
-        _imports() if actor is not None and actor.role == "administrator" else html.Div(),
+        _imports() if role_allows(actor, "strategic.admin") else html.Div(),
     ], className="strategic-tab")

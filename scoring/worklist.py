@@ -218,3 +218,28 @@ def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame,
     })
     rows.attrs["total_rows"] = n
     return rows
+
+
+def owed_by_oic(classified: pd.DataFrame, kind: str) -> dict[str, list[int]]:
+    """Per officer in charge, [overdue, due soon] tasks of one kind (the reviews a reader may not sign off)."""
+    sel = classified[(classified["kind"] == kind) & classified["state"].isin(["overdue", "due_soon"])]
+    sel = sel[sel["oic_id"].notna()]
+    if sel.empty:
+        return {}
+    grid = pd.crosstab(sel["oic_id"].astype("int64"), sel["state"].astype(str))
+    return {str(oic): [int(row.get("overdue", 0)), int(row.get("due_soon", 0))] for oic, row in grid.iterrows()}
+
+
+def actionable_bell(counts: list[dict], can_review: bool, own_reviews: list[int] | None) -> dict:
+    """The bell for one reader: what they may act on, leaving out reviews that are not theirs to sign off."""
+    kept = []
+    for b in counts:
+        if b["id"] == "supervisor_review":
+            if not can_review:
+                continue
+            if own_reviews:
+                # Reviews of the reader's own investigations need someone else in the chain.
+                b = b | {"overdue": max(b["overdue"] - own_reviews[0], 0),
+                         "due_soon": max(b["due_soon"] - own_reviews[1], 0)}
+        kept.append(b)
+    return bell(kept)

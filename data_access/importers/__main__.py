@@ -5,6 +5,7 @@ import sys
 
 from config import from_env
 from data_access.importers import KINDS, import_path
+from data_access.permissions import SYSTEM
 from data_access.store import open_store
 
 
@@ -35,7 +36,7 @@ def main(argv=None) -> int:
     store = open_store(args.database_url or cfg.database_url, cfg.cache_dir)
     failed = False
     for path in args.files:
-        report = import_path(store, None, args.kind, path, force=args.force, year=args.year)
+        report = import_path(store, SYSTEM, args.kind, path, force=args.force, year=args.year)
         print(_line(report))
         failed |= report["status"] == "rejected"
     from data_access.strategic import warm_cache  # late: the reads import this package's helpers

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from data_access.audit import write_audit
 from data_access.clock import now_local
-from data_access.errors import AccessDenied
+from data_access.permissions import require
 from data_access.forces import FORCES
 from data_access.schema_strategic import bench_force, import_batch, import_quarantine
 from data_access.store import bump_version
@@ -187,9 +187,8 @@ def _report(batch_id, kind, file_name, status, message, read=0, loaded=0, quaran
 
 
 def check_admin(actor) -> None:
-    """Only administrators (or the command line, actor None) may import."""
-    if actor is not None and actor.role != "administrator":
-        raise AccessDenied("only administrators may import benchmark data")
+    """Only administrators, or the command line acting as the system actor, may import."""
+    require(actor, "strategic.admin", reason="only administrators may import benchmark data")
 
 
 def already_imported(store, kind: str, digest: str) -> dict | None:
