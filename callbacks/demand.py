@@ -25,7 +25,7 @@ def _jumps_table(jumps) -> html.Div:
 def register(app, store) -> None:
     @app.callback(Output("dm-scope", "options"), Output("dm-scope", "value"), Input("dm-scope", "id"))
     def scope_options(_):
-        choices = [c for c in scope_choices(store, current_actor()) if c["value"] != "mine"]
+        choices = scope_choices(store, current_actor(), "demand.read", own=False)
         return choices, (choices[0]["value"] if choices else None)
 
     @app.callback(

@@ -86,7 +86,7 @@ def register(app, store) -> None:
 
     @app.callback(Output("pa-scope", "options"), Output("pa-scope", "value"), Input("pa-scope", "id"))
     def scope_options(_):
-        choices = [c for c in scope_choices(store, current_actor()) if c["value"] != "mine"]
+        choices = scope_choices(store, current_actor(), "productivity.team", own=False)
         return choices, (choices[0]["value"] if choices else None)
 
     @app.callback(

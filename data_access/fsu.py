@@ -63,6 +63,7 @@ def require_fsu(store, actor: Actor) -> int:
 # ----- runs -----------------------------------------------------------------------------------
 def request_run(store, actor: Actor) -> int:
     """Queue a run for the actor's force, one at a time; returns the run id."""
+    require(actor, "fsu.refresh", reason="the frequent-service-user permission is required")
     force_id = require_fsu(store, actor)
     now = now_local()
     with store.engine.begin() as conn:

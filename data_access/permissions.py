@@ -23,6 +23,7 @@ READ_ONLY = frozenset({"analyst", "administrator"})
 # action -> (roles granted it, a named Actor permission that also grants it). Default deny: an
 # action missing here is refused to everyone.
 ACTIONS: dict[str, tuple[frozenset, str | None]] = {
+    "session": (EVERYONE, None),  # any signed-in person reaching a callback
     "worklist.read": (EVERYONE, None),
     "record.read": (EVERYONE, None),  # and the crime sits in the reader's command, or is their own
     "task.complete": (COMMAND | {"officer", "staff"}, None),  # and the duty allows it (see below)
@@ -59,17 +60,23 @@ def _note(action: str, ok: bool) -> None:
         log.append((action, ok))
 
 
-def role_allows(actor: Actor | None, action: str) -> bool:
-    """True when the actor's role or a permission they hold grants the action (no resource rule)."""
+def _grants(actor: Actor | None, action: str) -> bool:
     if actor is None or action not in ACTIONS:
         return False
     roles, permission = ACTIONS[action]
     return actor.role in roles or bool(permission and getattr(actor, permission, False))
 
 
+def role_allows(actor: Actor | None, action: str) -> bool:
+    """True when the actor's role or a permission they hold grants the action (no resource rule)."""
+    ok = _grants(actor, action)
+    _note(action, ok)
+    return ok
+
+
 def allowed(actor: Actor | None, action: str, resource_ok: bool = True) -> bool:
     """True when the table grants the action and the resource rule (already evaluated) holds."""
-    ok = role_allows(actor, action) and bool(resource_ok)
+    ok = _grants(actor, action) and bool(resource_ok)
     _note(action, ok)
     return ok
 

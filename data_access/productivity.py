@@ -170,6 +170,7 @@ def _single(store, officer_id: int) -> tuple[pd.DataFrame, dict]:
 
 def productivity_for(store, actor: Actor, officer_id) -> dict:
     """One officer's productivity figures; open to everyone with access (police staff have none)."""
+    require(actor, "productivity.own")
     officer_id = _check_officer_id(officer_id)
     offs, frames = _single(store, officer_id)
     p = periods(store)
@@ -211,6 +212,7 @@ def direct_reports(store, actor: Actor) -> list[dict]:
 
 def trend_for(store, actor: Actor, officer_id, metric: str) -> dict:
     """Daily trend of one productivity metric for one officer (productivity: open to everyone)."""
+    require(actor, "productivity.own")
     officer_id = _check_officer_id(officer_id)
     if metric not in pr.COUNT_METRICS:
         raise BadRequest("unknown metric")

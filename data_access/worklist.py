@@ -119,6 +119,9 @@ def bell_view(store, actor: Actor) -> dict:
     return wl.actionable_bell(view["badges"], rank_level(actor.rank) >= SERGEANT, own)
 
 
-def scope_choices(store, actor: Actor) -> list[dict]:
-    """Dropdown options for the scope selector, default first."""
-    return [{"value": s.value, "label": s.label} for s in allowed_scopes(store, actor)]
+def scope_choices(store, actor: Actor, action: str = "worklist.read", own: bool = True) -> list[dict]:
+    """Dropdown options of the scope selector for a view needing action (default first); own=False leaves
+    out the actor's own investigations, for views that compare units."""
+    require(actor, action)
+    return [{"value": s.value, "label": s.label} for s in allowed_scopes(store, actor)
+            if own or s.level != "mine"]

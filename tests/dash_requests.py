@@ -29,7 +29,7 @@ def find_callback(app, output_prefix: str) -> tuple[str, dict]:
 def payload(app, output_prefix: str, values: dict, triggered: list[str] | None = None) -> dict:
     """A request body for the callback writing output_prefix; values maps 'id.prop' to the input value.
 
-    Pattern-matching ALL inputs take a list of ({id dict}, value) pairs.
+    Pattern-matching ALL inputs take a list of ({id dict}, value) pairs. State is filled the same way.
     """
     key, entry = find_callback(app, output_prefix)
     inputs = []
@@ -41,13 +41,20 @@ def payload(app, output_prefix: str, values: dict, triggered: list[str] | None =
             inputs.append([{"id": i, "property": prop, "value": v} for i, v in items])
         else:
             inputs.append({"id": ident, "property": prop, "value": values.get(f"{ident}.{prop}")})
+    states = []
+    for dep in entry.get("state", []):
+        ident, prop = dep["id"], dep["property"]
+        if isinstance(ident, str) and ident.startswith("{"):
+            states.append([{"id": i, "property": prop, "value": v} for i, v in values.get(ident, [])])
+        else:
+            states.append({"id": ident, "property": prop, "value": values.get(f"{ident}.{prop}")})
     outputs = _split_outputs(key)
     body = {
         "output": key,
         "outputs": outputs if key.startswith("..") else outputs[0],
         "inputs": inputs,
         "changedPropIds": triggered or [],
-        "state": [],
+        "state": states,
     }
     return body
 
