@@ -449,6 +449,31 @@ class _Gen:
             "last_login_at": [None] * n,
         }
 
+    def _plant_surge(self, team: np.ndarray, rep_day: np.ndarray, teams: pd.DataFrame) -> None:
+        """Make each surge team's latest full week a jump by the demand rule, whatever the dice gave.
+
+        The weighted draw makes a jump likely, not certain: with a handful of crimes a week, chance alone
+        sometimes hides it. Crimes of the same week are moved from the team's neighbours (same BCU and
+        strand), so the BCU's and strand's totals are unchanged.
+        """
+        s = self.settings
+        start = -self.surge_days  # the Monday that opens the latest full week
+        latest = (rep_day >= start) & (rep_day < start + 7)
+        before = (rep_day >= start - 7 * s.demand_baseline_weeks) & (rep_day < start)
+        group = teams.set_index("id")[["bcu_idx", "strand_idx"]]
+        for t in self.surge_teams:
+            baseline = ((team == t) & before).sum() / s.demand_baseline_weeks
+            # Two above the threshold: a few crimes are recorded a day or two after they are reported.
+            need = max(s.demand_jump_min_new, int(np.ceil(s.demand_jump_ratio * baseline))) + 2
+            short = need - int(((team == t) & latest).sum())
+            if short <= 0:
+                continue
+            peers = group.index[(group["bcu_idx"] == group.at[t, "bcu_idx"])
+                                & (group["strand_idx"] == group.at[t, "strand_idx"])].to_numpy()
+            donors = np.flatnonzero(latest & np.isin(team, peers) & ~np.isin(team, self.surge_teams))
+            if len(donors):
+                team[self.rng.choice(donors, size=min(short, len(donors)), replace=False)] = t
+
     # ----- crimes -------------------------------------------------------------------------------
     def build_crimes(self) -> None:
         p, rng = self.p, self.rng
@@ -497,6 +522,7 @@ class _Gen:
                 if len(idx):
                     team[idx] = grp["id"].to_numpy()[rng.choice(len(gi), size=len(idx),
                                                                 p=weights / weights.sum())]
+        self._plant_surge(team, rep_day, teams)
         # Offence, DA, hate.
         offence = np.empty(n, dtype=object)
         da = np.zeros(n, dtype=bool)

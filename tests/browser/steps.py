@@ -1,14 +1,23 @@
 """Shared browser-test steps: sign in through the real form, scroll and tap, wait for a condition."""
 
+import socket
+
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import DEMO_PASSWORD
 
 
+def free_port() -> int:
+    """A port nobody listens on now, so parallel test workers never share a server port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def sign_in(dash_duo, app, username, port=None, ready_css="#main-tabs"):
-    """Start the app, sign in through the login form and wait for ready_css; returns the base URL."""
-    dash_duo.start_server(app, navigate=False, **({"port": port} if port else {}))
+    """Start the app on a free port, sign in through the login form and wait for ready_css; returns the base URL."""
+    dash_duo.start_server(app, navigate=False, port=port or free_port())
     base = dash_duo.server.url.rstrip("/")
     sign_in_again(dash_duo, username, ready_css)
     dash_duo.server_url = base  # the setter loads the page, so only once signed in

@@ -1,7 +1,5 @@
 """Real headless Chromium: sign in, open a record by double-click, complete a task, watch the bell drop."""
 
-import time
-
 import pytest
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -32,9 +30,9 @@ def _click_css(dash_duo, css, attempts=4):
             _click(dash_duo, dash_duo.wait_for_element(css, timeout=15))
             return
         except (StaleElementReferenceException, ElementClickInterceptedException):
+            # A re-render replaced the element: find it again (wait_for_element waits for it).
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.5)
 
 
 _wait = wait_until
@@ -54,7 +52,6 @@ def test_officer_double_clicks_completes_and_bell_drops(dash_duo, app):
         except StaleElementReferenceException:
             if attempt == 3:
                 raise
-            time.sleep(0.5)
     dash_duo.wait_for_element("#record-ref", timeout=15)
     dash_duo.wait_for_element(".task-overdue .task-button", timeout=15)
     # The first action of an overdue task whose completion leaves nothing overdue behind it.

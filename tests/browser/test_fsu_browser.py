@@ -1,6 +1,5 @@
 """Real headless Chromium: the analyst filters the frequent-service-user list, ticks, opens details, goes back."""
 
-import time
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
@@ -9,11 +8,10 @@ from selenium.webdriver.common.by import By
 from tests.browser.steps import sign_in, tap, wait_until
 
 pytestmark = pytest.mark.browser
-PORT = 58062
 
 
 def _sign_in(dash_duo, app, username):
-    sign_in(dash_duo, app, username, port=PORT)
+    sign_in(dash_duo, app, username)
 
 
 _click = tap
@@ -21,17 +19,22 @@ _wait = wait_until
 
 
 def _ranks(dash_duo) -> dict:
-    """Name -> overall rank of the rows on screen, read again if the grid redraws meanwhile."""
-    for _ in range(10):
+    """Name -> overall rank of the rows on screen, read again until the grid stops redrawing under us."""
+    seen = {}
+
+    def read() -> bool:
         try:
             out = {}
             for r in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".fsu-grid .ag-center-cols-container .ag-row"):
                 name = r.find_element(By.CSS_SELECTOR, ".ag-cell[col-id='name']").text
                 out[name] = r.find_element(By.CSS_SELECTOR, ".ag-cell[col-id='rank_overall']").text
-            return out
         except StaleElementReferenceException:
-            time.sleep(0.3)
-    raise AssertionError("the grid kept redrawing")
+            return False
+        seen["ranks"] = out
+        return True
+
+    wait_until(dash_duo, read)
+    return seen["ranks"]
 
 
 def _open_tab(dash_duo):

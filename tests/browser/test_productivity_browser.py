@@ -8,7 +8,6 @@ from tests.dash_requests import payload
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
-PORT = 58061
 READY = ".worklist-grid .ag-row"
 _click = tap
 _wait = wait_until
@@ -37,12 +36,13 @@ def _forged_status(dash_duo, body) -> int:
 
 def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
     store = app.beacon_store
-    sign_in(dash_duo, app, "officer", port=PORT, ready_css=READY)
+    sign_in(dash_duo, app, "officer", ready_css=READY)
     _open_tab(dash_duo)
+    _wait(dash_duo, lambda: dash_duo.find_element("#pa-score").text.replace(".", "", 1).isdigit())
     assert 0 <= float(dash_duo.find_element("#pa-score").text) <= 100
-    assert "Deployable today" in dash_duo.find_element("#pa-deployable").text
+    _wait(dash_duo, lambda: "Deployable today" in dash_duo.find_element("#pa-deployable").text)
     assert "not an officer's whole workload" in dash_duo.find_element("#pa-workload-note").text
-    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pa-feedback-button")
+    _wait(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pa-feedback-button"))
     # No team view for an officer, and a forged request for a peer's availability is refused.
     assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid")
     peer = actor_for(store, "officer2").officer_id
@@ -51,7 +51,7 @@ def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
 
 
 def test_sergeant_sees_the_team(dash_duo, app):
-    sign_in(dash_duo, app, "sergeant", port=PORT, ready_css=READY)
+    sign_in(dash_duo, app, "sergeant", ready_css=READY)
     _open_tab(dash_duo)
     _nav(dash_duo, "Team and department")
     _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-row")) > 3)
@@ -65,7 +65,7 @@ def test_sergeant_sees_the_team(dash_duo, app):
 
 
 def test_feedback_round_trip(dash_duo, app):
-    sign_in(dash_duo, app, "officer", port=PORT, ready_css=READY)
+    sign_in(dash_duo, app, "officer", ready_css=READY)
     _open_tab(dash_duo)
     button = dash_duo.find_element("#pa-my-productivity .pa-feedback-button")
     _click(dash_duo, button)

@@ -8,7 +8,6 @@ from tests.browser.steps import sign_in, tap, wait_until
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
-PORT = 58063
 
 
 def _seed(store):
@@ -25,7 +24,7 @@ def _seed(store):
 
 
 def _sign_in(dash_duo, app, username):
-    return sign_in(dash_duo, app, username, port=PORT)
+    return sign_in(dash_duo, app, username)
 
 
 _click = tap
@@ -48,8 +47,7 @@ def test_leader_opens_the_strategic_tab_then_the_public_page(dash_duo, app):
     _wait(dash_duo, lambda: "of 43 forces" in dash_duo.find_element("#st-kpis").text)
     tiles = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".kpi-tile")
     assert len(tiles) == 3 and "Data as of" in tiles[0].text
-    _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".ranks-grid .ag-row")) >= 4)
-    assert "(selected)" in dash_duo.find_element(".ranks-grid").text
+    _wait(dash_duo, lambda: "(selected)" in dash_duo.find_element(".ranks-grid").text)
     assert "synthetic" in dash_duo.find_element("#st-cost-note").text  # the demo's made-up figures say so
     pack = dash_duo.find_element("#st-pack-link")
     assert "area=burglary&force=merseyside" in pack.get_attribute("href")

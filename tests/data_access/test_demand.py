@@ -34,7 +34,7 @@ def test_completing_an_overdue_review_lowers_todays_overdue_count(store):
     t = open_task_of(store, officer.officer_id, "supervisor_review")
     record_snapshot(store)
     before = _snapshot_rows(store, store.today(), team, "supervisor_review")[0]
-    complete_task(store, officer, t["id"], "review_done")
+    complete_task(store, actor_for(store, "sergeant"), t["id"], "review_done")
     record_snapshot(store)
     after = _snapshot_rows(store, store.today(), team, "supervisor_review")[0]
     was_overdue = t["due_date"] < store.today()
@@ -65,9 +65,10 @@ def test_bcu_view_groups_by_department_and_finds_the_jump(store):
 
 def test_officer_has_no_demand_scope_and_cannot_forge_one(store):
     officer = actor_for(store, "officer")
-    assert demand_view(store, officer, None)["empty"]
-    with pytest.raises(AccessDenied):
-        demand_view(store, officer, "force:1")
+    # Demand compares units: an officer is refused outright, whatever scope they name.
+    for scope in (None, "mine", "force:1"):
+        with pytest.raises(AccessDenied):
+            demand_view(store, officer, scope)
 
 
 def test_a_completion_leaves_the_demand_view_cached_until_the_next_snapshot(store, monkeypatch):
@@ -79,7 +80,7 @@ def test_a_completion_leaves_the_demand_view_cached_until_the_next_snapshot(stor
     computed = []
     real = demand._compute
     monkeypatch.setattr(demand, "_compute", lambda st, scope: computed.append(scope.value) or real(st, scope))
-    t = open_task_of(store, officer.officer_id)
+    t = open_task_of(store, officer.officer_id, "victim_contact")
     complete_task(store, officer, t["id"], COMPLETIONS[t["kind"]][0][0])
     demand_view(store, inspector, None)
     assert computed == []  # the snapshots it reads have not changed
