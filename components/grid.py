@@ -26,6 +26,14 @@ COLUMNS = [
 ]
 
 
+def csv_export(file_name: str, columns: list[str] | None = None) -> dict:
+    """CSV export settings for a grid: its file name, its columns, and cells made safe to open in a spreadsheet."""
+    params = {"fileName": file_name, "processCellCallback": {"function": "csvSafeCell(params)"}}
+    if columns:
+        params["columnKeys"] = columns
+    return params
+
+
 def no_rows(message: str) -> dict:
     """Grid options that show message, as text, when a grid has no rows."""
     # dash-ag-grid refuses overlayNoRowsTemplate strings (they are raw HTML), so a component renders it.
@@ -53,8 +61,7 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
             # Every column rendered, so autosize and a tablet's sideways scroll both see them all.
             "suppressColumnVirtualisation": True,
         },
-        csvExportParams={"fileName": "beacon-worklist.csv",
-                         "columnKeys": [c["field"] for c in COLUMNS if c["field"] != "open"]},
+        csvExportParams=csv_export("beacon-worklist.csv", [c["field"] for c in COLUMNS if c["field"] != "open"]),
         columnSize="autoSize",
         className="worklist-grid",
         style={"height": "560px", "width": "100%"},

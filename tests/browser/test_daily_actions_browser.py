@@ -101,3 +101,30 @@ def test_an_empty_worklist_says_so_in_words_and_the_grid_refuses_no_option(dash_
     wait_until(dash_duo, lambda: "Nothing owed in this scope." in dash_duo.find_element(".worklist-grid").text)
     refused = [e["message"] for e in dash_duo.driver.get_log("browser") if "Blocked a string" in e["message"]]
     assert refused == []
+
+
+def test_worklist_csv_export_neutralises_formulas(dash_duo, app):
+    from sqlalchemy import select, update
+
+    from data_access.schema import crime, offence
+
+    store = app.beacon_store
+    officer = actor_for(store, "officer")
+    formula = '=HYPERLINK("http://evil.invalid","click")'
+    with store.engine.begin() as conn:
+        code = conn.execute(select(crime.c.offence_code).where(crime.c.oic_id == officer.officer_id)
+                            .order_by(crime.c.id).limit(1)).scalar_one()
+        conn.execute(update(offence).where(offence.c.code == code).values(name=formula))
+    _sign_in(dash_duo, app, "officer")
+    wait_until(dash_duo, lambda: formula in dash_duo.find_element(".worklist-grid").text)
+    # Keep what the grid hands the browser to download, then press the real Export button.
+    dash_duo.driver.execute_script("""
+        window.__csv = null;
+        const make = URL.createObjectURL;
+        URL.createObjectURL = function (blob) { blob.text().then(t => { window.__csv = t; }); return make(blob); };
+    """)
+    _click_css(dash_duo, "#da-export")
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return window.__csv"))
+    csv_text = dash_duo.driver.execute_script("return window.__csv")
+    assert "'" + formula.replace('"', '""') in csv_text
+    assert '"' + formula.replace('"', '""') not in csv_text

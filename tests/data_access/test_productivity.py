@@ -99,9 +99,10 @@ def test_team_view_never_ranks_and_audits(store):
 
 def test_officer_has_no_team_view(store):
     officer = actor_for(store, "officer")
-    assert team_view(store, officer, None)["empty"]
-    with pytest.raises(AccessDenied):
-        team_view(store, officer, "force:1")
+    # The team view is refused outright, whatever scope is named, not merely empty.
+    for scope in (None, "mine", "force:1"):
+        with pytest.raises(AccessDenied):
+            team_view(store, officer, scope)
 
 
 def test_feedback_round_trip(store):
