@@ -39,7 +39,14 @@ from data_access.db import create_schema, drop_schema, make_engine, set_meta
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
 from scoring.bail import BAIL_STAGES, bail_end, bail_rule_id, bail_start_from_arrest, next_authority
 from scoring.cdi import check_crimes
-from scoring.deadlines import first_review_due, next_due, summary_time_limit, time_limit_rule, victim_contact_due
+from scoring.deadlines import (
+    first_review_due,
+    named_suspect_due,
+    next_due,
+    summary_time_limit,
+    time_limit_rule,
+    victim_contact_due,
+)
 from scoring.settings import RuleSettings, load_settings
 from scoring.worklist import ERROR_KINDS
 
@@ -1344,9 +1351,11 @@ class _Gen:
             np.array([f"Summary-only offence: charge or summons by {_fmt_day(self.day(int(d)))}"
                       f"{' (s39A, domestic assault)' if r == 'TL-S39A' else ''}." for d, r in
                       zip(due.tolist(), rules.tolist())], dtype=object))
-        # Named suspects not yet arrested.
+        # Named suspects not yet arrested: action expected within named_suspect_days of naming.
         ns = s[(s["status"] == "named") & is_open[s["crime"].to_numpy()]].drop_duplicates("crime")
-        add(ns["crime"].to_numpy(), "named_suspect", "NS-ARREST", ns["named_day"].to_numpy(), None,
+        named = ns["named_day"].to_numpy()
+        add(ns["crime"].to_numpy(), "named_suspect", "NS-ARREST", named,
+            self.map_days(lambda d: named_suspect_due(d, st), ("day", named)),
             np.array([f"Suspect named on {_fmt_day(self.day(int(d)))}, not yet arrested or interviewed."
                       for d in ns["named_day"].tolist()], dtype=object))
         # CDI and detection mismatch, from the scoring rules over every crime.

@@ -15,6 +15,7 @@ from data_access.db import make_engine
 from data_access.generate import (DEMO_ACCOUNTS, DEMO_PASSWORD, PRESETS, AlreadyPopulated, generate,
                                   main)
 from scoring.categories import CATEGORY_IDS
+from scoring.settings import RuleSettings
 
 TODAY = date(2026, 11, 20)
 SEED = 7
@@ -145,6 +146,15 @@ def test_due_dates_fall_on_both_sides_of_today(demo):
     assert (ahead <= 90).mean() > 0.85
     assert set(tasks["kind"]) >= {"supervisor_review", "oel_update", "victim_contact", "bail", "rui",
                                   "time_limit"}
+
+
+def test_named_suspect_tasks_fall_due_named_suspect_days_after_naming(demo):
+    engine, _ = demo
+    tasks = frame(engine, "SELECT basis_date, due_date FROM task WHERE kind = 'named_suspect'")
+    assert len(tasks) > 0
+    assert tasks["due_date"].notna().all(), "a named-suspect task has no due date, so it never turns amber or red"
+    days = (pd.to_datetime(tasks["due_date"]) - pd.to_datetime(tasks["basis_date"])).dt.days
+    assert (days == RuleSettings().named_suspect_days).all()
 
 
 def test_done_history_is_completed_by_someone(demo):
