@@ -14,7 +14,7 @@ class RuleSettings(Settings):
 
     # Worklist display
     due_soon_days: int = rule(
-        7, "Days ahead within which a task counts as 'due soon' (amber).", "policy")
+        7, "Days ahead within which a task counts as 'due soon' (amber); bail uses bail_warning_days.", "policy")
     forward_horizons: tuple[int, ...] = rule(
         (7, 14, 28, 90), "Horizons, in days, of the forward look of work falling due.", "policy")
     worklist_row_limit: int = rule(
@@ -50,8 +50,8 @@ class RuleSettings(Settings):
         28, "Days between reviews of a suspect released under investigation (RUI has no legal clock).",
         "policy")
     bail_warning_days: int = rule(
-        14, "Days before a bail end date to warn, so the next authority level has time to review.",
-        "policy")
+        14, "Days before a bail end date from which the bail task is due soon (amber, in the badges, bell "
+            "and grid) and can be extended, so the next authority level has time to review.", "policy")
     pace_2022_commencement: date = rule(
         date(2022, 10, 28), "Arrests on or after this date use the 2022 bail scheme (PCSCA 2022); "
                             "earlier arrests use the 2017 scheme.", "law")

@@ -94,6 +94,26 @@ def test_lapsed_bail_cannot_be_extended(store):
     assert complete_task(store, officer, t["id"], "bail_ended")["status"] == "done"
 
 
+def test_bail_can_be_extended_from_its_warning_date(store):
+    """Bail is due soon bail_warning_days (14) before it ends, so the record offers the extension then."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "bail")
+    with store.engine.begin() as conn:
+        conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=store.today() + timedelta(days=10)))
+    record = get_record(store, officer, t["crime_ref"])
+    shown = next(x for x in record["tasks"] if x["id"] == t["id"])
+    assert shown["due_soon_days"] == store.settings.bail_warning_days == 14
+    assert [a for a, _ in shown["actions"]] == [a for a, _ in COMPLETIONS["bail"]]
+    with store.engine.begin() as conn:
+        conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=store.today() + timedelta(days=15)))
+    shown = next(x for x in get_record(store, officer, t["crime_ref"])["tasks"] if x["id"] == t["id"])
+    assert shown["actions"] == []  # not yet due: no button
+
+
 def test_bail_extension_moves_to_next_stage(store):
     from sqlalchemy import update
 
