@@ -108,6 +108,13 @@ def test_bail_can_be_extended_from_its_warning_date(store):
     shown = next(x for x in record["tasks"] if x["id"] == t["id"])
     assert shown["due_soon_days"] == store.settings.bail_warning_days == 14
     assert [a for a, _ in shown["actions"]] == [a for a, _ in COMPLETIONS["bail"]]
+    from dash import html
+
+    from components.record import record_body
+
+    rows = [c for c in html.Div(record_body(record, store.today()))._traverse()
+            if getattr(c, "id", None) == {"type": "task-row", "task": t["id"]}]
+    assert "task-due_soon" in rows[0].className  # amber in the record panel too
     with store.engine.begin() as conn:
         conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=store.today() + timedelta(days=15)))
     shown = next(x for x in get_record(store, officer, t["crime_ref"])["tasks"] if x["id"] == t["id"])
