@@ -30,8 +30,8 @@ def _due_text(task: dict, today: date) -> tuple[str, str]:
         return f"Overdue by {-days} day{'s' if days != -1 else ''} (due {_fmt(due)})", "overdue"
     if days == 0:
         return f"Due today ({_fmt(due)})", "due_soon"
-    soon = days <= task.get("due_soon_days", 7)  # the task's own horizon: bail warns earlier
-    return f"Due in {days} day{'s' if days != 1 else ''} ({_fmt(due)})", "due_soon" if soon else "upcoming"
+    amber = task.get("amber_days", 7)
+    return f"Due in {days} day{'s' if days != 1 else ''} ({_fmt(due)})", "due_soon" if days <= amber else "upcoming"
 
 
 def _task_item(task: dict, today: date) -> html.Li:

@@ -12,7 +12,6 @@ from data_access.schema import bail, crime, crime_link, crime_person, offence, p
 from data_access.scope import record_team_ids
 from scoring.categories import CATEGORY_BY_ID, COMPLETIONS
 from scoring.deadlines import explain
-from scoring.worklist import due_soon_days_for
 
 
 SUPERVISING_ROLES = ("supervisor", "inspector", "senior_leader")
@@ -112,7 +111,7 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
                 "id": t["id"], "kind": t["kind"],
                 "label": CATEGORY_BY_ID[t["kind"]].label if t["kind"] in CATEGORY_BY_ID else t["kind"],
                 "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
-                "due_date": t["due_date"], "due_soon_days": due_soon_days_for(t["kind"], settings),
+                "due_date": t["due_date"], "amber_days": _amber_days(t["kind"], settings),
                 "detail": t["detail"], "status": t["status"],
                 "completed_at": t["completed_at"], "completion": t["completion"],
                 "actions": _actions(t, store.today(), settings) if t["status"] == "open" and can_complete else [],
@@ -130,11 +129,16 @@ def _actions(t, today, settings) -> list:
     follow-on task that appears in its place. Lapsed bail cannot be extended, only recorded as ended.
     """
     actions = COMPLETIONS.get(t["kind"], [])
-    if t["due_date"] is not None and (t["due_date"] - today).days > due_soon_days_for(t["kind"], settings):
+    if t["due_date"] is not None and (t["due_date"] - today).days > _amber_days(t["kind"], settings):
         return []
     if t["kind"] == "bail" and t["due_date"] is not None and t["due_date"] < today:
         actions = [a for a in actions if a[0] != "bail_extended"]
     return actions
+
+
+def _amber_days(kind: str, settings) -> int:
+    """Days before its due date that work turns amber and its completion is offered (bail warns earlier)."""
+    return settings.bail_warning_days if kind == "bail" else settings.due_soon_days
 
 
 def _explain(rule_id: str, detail: str, settings) -> str:

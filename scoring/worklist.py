@@ -51,16 +51,11 @@ def _today_days(today: date) -> int:
     return int(np.datetime64(as_date(today), "D").astype("int64"))
 
 
-def due_soon_days_for(kind: str, settings: RuleSettings | None = None) -> int:
-    """Days before its due date from which a task of this kind is due soon (amber)."""
-    settings = resolve(settings)
-    return settings.bail_warning_days if kind == "bail" else settings.due_soon_days
-
-
 def _state_codes(kind: pd.Series, days_left: np.ndarray, settings: RuleSettings) -> np.ndarray:
     """Urgency code per task (index into STATES)."""
     no_date = np.isnan(days_left)
     error = kind.isin(sorted(ERROR_KINDS)).to_numpy()
+    # Bail warns earlier, so the next authority level has time to review before it ends.
     soon = np.where((kind == "bail").to_numpy(), settings.bail_warning_days, settings.due_soon_days)
     with np.errstate(invalid="ignore"):  # NaN comparisons are False, and handled by no_date
         return np.select(

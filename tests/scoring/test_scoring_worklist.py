@@ -8,8 +8,7 @@ import pytest
 
 from scoring.categories import CATEGORIES, CATEGORY_BY_ID, COMPLETIONS
 from scoring.settings import load_settings
-from scoring.worklist import (ROW_COLUMNS, badge_counts, bell, classify, due_soon_days_for, forward_look,
-                              worklist_rows)
+from scoring.worklist import ROW_COLUMNS, badge_counts, bell, classify, forward_look, worklist_rows
 
 TODAY = date(2026, 3, 10)
 
@@ -100,8 +99,6 @@ def test_bail_warning_follows_its_setting_everywhere():
     shorter = load_settings({"bail_warning_days": 7})
     assert classify(t, TODAY, shorter)["state"].iloc[0] == "upcoming"
     assert bell(badge_counts(classify(t, TODAY, shorter)))["state"] == "grey"
-    assert due_soon_days_for("bail", shorter) == 7 and due_soon_days_for("rui", shorter) == 7
-    assert due_soon_days_for("bail") == 14 and due_soon_days_for("oel_update") == 7
 
 
 def test_badge_counts_and_states():
