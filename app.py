@@ -21,7 +21,7 @@ from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
-from data_access.store import Store, open_store
+from data_access.store import Store, open_store_from
 from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
@@ -245,7 +245,7 @@ def _seed_if_empty(store: Store, config: Config) -> None:
 def create_app(config: Config | None = None, store: Store | None = None) -> dash.Dash:
     """Build the Flask server and Dash app for config (environment defaults when None)."""
     config = config or from_env()
-    store = store or open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)
+    store = store or open_store_from(config)
     _seed_if_empty(store, config)
     ensure_snapshot(store)
 

@@ -5,11 +5,11 @@ Prints figures; asserts nothing.
 """
 
 import argparse
+import dataclasses
 import os
 import resource
 import shutil
 import statistics
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app import create_app
-from config import Config
+from benchmarks.bench_config import bench_config
 from data_access.actor import Actor
-from data_access.db import create_schema, drop_schema, is_empty, make_engine
+from data_access.db import create_schema, drop_schema, is_empty
 from data_access.generate import generate
 from data_access.schema import task, user_account
 from data_access.scope import resolve_scope
-from data_access.store import open_store
+from data_access.store import open_store_from
 from data_access.tasks import complete_task
 from data_access.worklist import scope_choices, worklist_view
 from scoring.categories import COMPLETIONS
@@ -105,39 +105,36 @@ def _after_a_completion(app, store) -> None:
         print(f"{label:34s} {_ms(time.perf_counter() - t0)}")
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="west-midlands")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--database-url", default=None, help="default: a SQLite file in a scratch folder")
     parser.add_argument("--reuse", action="store_true", help="reuse a populated --database-url")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
-    workdir = Path(tempfile.mkdtemp(prefix="beacon-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    print(f"preset {args.preset}, seed {args.seed}, database {url.split(':', 1)[0]}")
+    config = bench_config(args.database_url, "beacon-bench-")
+    workdir, url = config.data_dir, config.database_url
+    store = open_store_from(config)  # the rules file is read (and checked) before anything is generated
+    engine = store.engine
+    print(f"preset {args.preset}, seed {args.seed}, database {url.split(':', 1)[0]}, today {store.today()}")
     if args.reuse and not is_empty(engine):
         print("generation: skipped, reusing the populated database")
     else:
         drop_schema(engine)
         create_schema(engine)
         t0 = time.perf_counter()
-        stats = generate(engine, preset=args.preset, seed=args.seed, today=date.today())
+        stats = generate(engine, preset=args.preset, seed=args.seed, today=store.today(), settings=store.settings)
         print(f"generation: {time.perf_counter() - t0:.1f} s")
         for name, count in sorted(stats["counts"].items()):
             print(f"  {name:20s} {count:>10,}")
-    engine.dispose()
     if url.startswith("sqlite"):
         db = Path(url.split("///", 1)[1])
         size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
         print(f"database size: {size / 1e6:.1f} MB")
 
-    store = open_store(url, workdir / "cache")
     # testing=True: no housekeeping thread competing with the measurements.
-    app = create_app(Config(database_url=url, secret_key="bench", data_dir=workdir, cache_dir=workdir / "cache",
-                            generate_on_empty=False, testing=True), store=store)
+    app = create_app(dataclasses.replace(config, testing=True), store=store)
 
     print(f"{'scope':22s} {'crimes':>8s} {'cold':>11s} {'warm':>11s}   (server time of the worklist callback)")
     for label, username in _pick_accounts(store).items():

@@ -6,27 +6,25 @@ measured in a child process so its peak RSS is its own. Prints figures; asserts 
 """
 
 import argparse
+import dataclasses
 import multiprocessing as mp
 import resource
 import statistics
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
 from app import create_app
-from config import Config
+from benchmarks.bench_config import bench_config
 from data_access import fsu
-from data_access.db import make_engine
+from data_access.db import is_empty
 from data_access.generate import generate
-from data_access.store import open_store
+from data_access.store import open_store_from
 from tests.conftest import login
 from tests.dash_requests import payload
 from tests.helpers import actor_for
 
 
-def _run(url: str, cache: str, out) -> None:
-    store = open_store(url, cache)
+def _run(config, out) -> None:
+    store = open_store_from(config)
     t0 = time.perf_counter()
     result = fsu.run_now(store, actor_for(store, "analyst"))
     out.put((time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result))
@@ -42,31 +40,27 @@ def _median_post(client, body, n=5) -> tuple[float, float]:
     return times[0], statistics.median(times)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--database-url")
     ap.add_argument("--preset", default="west-midlands")
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-fsu-"))
-    url = args.database_url
-    if not url:
-        url = f"sqlite:///{tmp / 'wm.db'}"
+    args = ap.parse_args(argv)
+    config = bench_config(args.database_url, "bench-fsu-")
+    store = open_store_from(config)  # the rules file is read (and checked) before anything is generated
+    if is_empty(store.engine):
         t0 = time.perf_counter()
-        generate(make_engine(url), preset=args.preset, seed=7, today=date.today())
+        generate(store.engine, preset=args.preset, seed=7, today=store.today(), settings=store.settings)
         print(f"generated {args.preset} in {time.perf_counter() - t0:.1f} s")
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    proc = ctx.Process(target=_run, args=(url, str(tmp / "cache"), q))
+    proc = ctx.Process(target=_run, args=(config, q))
     proc.start()
     wall, rss, result = q.get()
     proc.join()
     print(f"full run: {wall:.1f} s wall, peak RSS {rss:.0f} MB; ranked {result['people_ranked']:,}, "
           f"listed {result['people_listed']}; links {result['link_counts']}")
 
-    store = open_store(url, tmp / "cache")
-    cfg = Config(database_url=url, secret_key="bench", data_dir=tmp, cache_dir=tmp / "cache", testing=True,
-                 generate_on_empty=False)
-    app = create_app(cfg, store=store)
+    app = create_app(dataclasses.replace(config, testing=True), store=store)
     client = app.server.test_client()
     login(client, "analyst")
     main_body = payload(app, "fsu-grid.rowData", {"main-tabs.active_tab": "fsu", "fsu-themes.value": []},

@@ -7,21 +7,19 @@ Usage: .venv/bin/python -m benchmarks.bench_productivity --database-url sqlite:/
 """
 
 import argparse
+import dataclasses
 import shutil
 import statistics
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
 from app import create_app
-from config import Config
+from benchmarks.bench_config import bench_config
 from data_access import productivity_inputs as inputs
-from data_access.db import create_schema, is_empty, make_engine
+from data_access.db import is_empty
 from data_access.generate import generate
 from data_access.productivity import periods, settings_of
 from data_access.schema_productivity import ensure_core_indexes
-from data_access.store import open_store
+from data_access.store import open_store_from
 from data_access.worklist import scope_choices
 from scoring import availability as av
 from scoring import productivity as pr
@@ -87,26 +85,23 @@ def _view_times(app, store, username: str, scope_value: str) -> tuple[float, flo
     return cold, statistics.median(warm)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="west-midlands")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="beacon-bench-prod-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    if is_empty(engine):
-        _, t = _timed(lambda: generate(engine, preset=args.preset, seed=args.seed, today=date.today()))
+    args = parser.parse_args(argv)
+    config = bench_config(args.database_url, "beacon-bench-prod-")
+    workdir, url = config.data_dir, config.database_url
+    store = open_store_from(config)  # the rules file is read (and checked) before anything is generated
+    if is_empty(store.engine):
+        _, t = _timed(lambda: generate(store.engine, preset=args.preset, seed=args.seed, today=store.today(),
+                                       settings=store.settings))
         print(f"generation: {t:.1f} s")
-    ensure_core_indexes(engine)
-    engine.dispose()
-    store = open_store(url, workdir / "cache")
+    ensure_core_indexes(store.engine)
     print(f"database {url.split(':', 1)[0]}, today {store.today()}")
     _force_figures(store)
-    app = create_app(Config(database_url=url, secret_key="bench", data_dir=workdir, cache_dir=workdir / "cache",
-                            generate_on_empty=False), store=store)
+    app = create_app(config, store=store)
     print(f"{'view':34s} {'officers':>8s} {'cold':>11s} {'warm':>11s}   (server time of the team callback)")
     for label, username, level in (("team (sergeant)", "sergeant", "team"),
                                    ("department (inspector)", "inspector", "department"),

@@ -12,17 +12,16 @@ import random
 import resource
 import shutil
 import statistics
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from app import create_app
-from config import Config
+from benchmarks.bench_config import bench_config
 from data_access import jobs
 from data_access.forces import FORCES
 from data_access.importers import import_file, import_path
-from data_access.store import open_store
+from data_access.store import open_store_from
 from tests.conftest import login
 from tests.dash_requests import payload
 from tests.helpers import actor_for
@@ -56,21 +55,18 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:9.1f} ms"
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--rows", type=int, default=500_000)
-    args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="beacon-bench-strategic-"))
-    if args.database_url:
-        url = args.database_url
-    else:
-        db = workdir / "wm.db"
+    args = parser.parse_args(argv)
+    config = bench_config(args.database_url, "beacon-bench-strategic-")
+    workdir = config.data_dir
+    if not args.database_url:
         if WM_DB.exists():
-            shutil.copy(WM_DB, db)
-        url = f"sqlite:///{db}"
+            shutil.copy(WM_DB, workdir / "bench.db")
         print(f"database: copy of {WM_DB}" if WM_DB.exists() else "database: empty SQLite (no /tmp/wm.db)")
-    store = open_store(url, workdir / "cache")
+    store = open_store_from(config)
     admin = actor_for(store, "admin")
 
     print(f"{'file':58s} {'read':>8s} {'loaded':>8s} {'quar.':>6s} {'time':>12s}")
@@ -91,8 +87,7 @@ def main() -> None:
           f"{_ms(time.perf_counter() - t0)}")
 
     t0 = time.perf_counter()
-    app = create_app(Config(database_url=url, secret_key="bench", data_dir=workdir, cache_dir=workdir / "cache",
-                            generate_on_empty=False), store=store)
+    app = create_app(config, store=store)
     jobs.runner(store).submit_task(lambda: None).result()  # one job thread: this waits for the start-up warming
     print(f"{'start-up: app made and figures warmed':58s} {'':>8s} {'':>8s} {'':>6s} "
           f"{_ms(time.perf_counter() - t0)}")

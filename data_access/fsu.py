@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -31,24 +30,17 @@ from data_access.schema import person
 from data_access.schema_fsu import fsu_result, fsu_result_incident, fsu_run
 from data_access.store import bump_version
 from scoring import fsu as method
-from scoring.settings_fsu import THEMES, FsuSettings, load_fsu_settings_file
+from scoring.settings_fsu import THEMES, FsuSettings
 
-FSU_RULES_ENV = "BEACON_FSU_RULES_FILE"
 # A run still 'running' after this long is taken to have died with its process.
 STALE_RUN = timedelta(hours=2)
 RESULT_COLUMNS = [c.name for c in fsu_result.columns if c.name not in ("id", "run_id", "force_id", "person_id")]
-_SETTINGS: dict = {}
+DEFAULT_FSU_SETTINGS = FsuSettings()
 
 
 def fsu_settings(store) -> FsuSettings:
-    """Settings in force: the store's own (tests), else the rules file named by BEACON_FSU_RULES_FILE."""
-    own = getattr(store, "fsu_settings", None)
-    if own is not None:
-        return own
-    path = os.environ.get(FSU_RULES_ENV, "")
-    if path not in _SETTINGS:
-        _SETTINGS[path] = load_fsu_settings_file(path)
-    return _SETTINGS[path]
+    """Settings in force: the rules file's frequent_service_users section, else the defaults."""
+    return getattr(store, "fsu_settings", None) or DEFAULT_FSU_SETTINGS
 
 
 def require_fsu(store, actor: Actor) -> int:

@@ -56,11 +56,13 @@ def details_sections(conn, run: dict, row: dict, settings: FsuSettings, lpa_name
     custody_rows = []
     for c in cust:
         arrived, released = _dt(c["arrived_at"]), _dt(c["released_at"])
-        hours = ((released or end) - arrived).total_seconds() / 3600.0
+        # Whole minutes, as the ranking counts them (scoring.fsu.custody_hours).
+        minutes = round(((released or end) - arrived).total_seconds() / 60.0)
+        hours = min(max(minutes, 0), cap * 60) / 60.0
         custody_rows.append({"ref": c["custody_ref"], "url": source_url(settings, "custody", c["custody_ref"]),
                              "arrived": arrived.strftime("%Y-%m-%d %H:%M"),
                              "released": released.strftime("%Y-%m-%d %H:%M") if released else "still in custody",
-                             "hours": round(min(max(hours, 0.0), cap), 1), "outcome": c["outcome"] or "no data"})
+                             "hours": round(hours, 1), "outcome": c["outcome"] or "no data"})
     missing = conn.execute(select(missing_episode.c.episode_ref, missing_episode.c.reported_at,
                                   missing_episode.c.found_at, missing_episode.c.risk)
                            .where(and_(missing_episode.c.person_id == pid, missing_episode.c.reported_at >= start,

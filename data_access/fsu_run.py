@@ -1,31 +1,39 @@
 """Command line for a scheduler: run the frequent-service-user refresh as a named account.
 
-    python -m data_access.fsu_run --as USERNAME [--database-url URL] [--run-date YYYY-MM-DD]
+    python -m data_access.fsu_run --as USERNAME [--database-url URL] [--cache-dir DIR] [--run-date YYYY-MM-DD]
+
+The configuration is the app's (config.from_env: DATABASE_URL, BEACON_DATA_DIR, BEACON_CACHE_DIR,
+BEACON_RULES_FILE, BEACON_TODAY), so a scheduled run ranks exactly as a refresh on screen would;
+the options override it.
 """
 
 import argparse
-import os
+import dataclasses
 import sys
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
+from config import from_env
 from data_access.accounts import load_actor
 from data_access.errors import AccessDenied, BadRequest
-from data_access.generate import DEFAULT_DATABASE_URL
 from data_access.schema import user_account
-from data_access.store import open_store
+from data_access.store import open_store_from
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m data_access.fsu_run", description=__doc__.splitlines()[0])
     ap.add_argument("--as", dest="username", required=True, help="account holding the FSU permission")
-    ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    ap.add_argument("--cache-dir", default=os.environ.get("BEACON_CACHE_DIR") or str(Path("instance") / "cache"))
-    ap.add_argument("--run-date", type=date.fromisoformat, default=None, help="default: today")
+    ap.add_argument("--database-url", default=None, help="default: DATABASE_URL, else the data folder's SQLite file")
+    ap.add_argument("--cache-dir", default=None, help="default: BEACON_CACHE_DIR, else the data folder's cache")
+    ap.add_argument("--run-date", type=date.fromisoformat, default=None, help="default: today (BEACON_TODAY)")
     args = ap.parse_args(argv)
-    store = open_store(args.database_url, args.cache_dir)
+    config = from_env()
+    if args.database_url:
+        config = dataclasses.replace(config, database_url=args.database_url)
+    if args.cache_dir:
+        config = dataclasses.replace(config, cache_dir=args.cache_dir)
+    store = open_store_from(config)
     with store.engine.connect() as conn:
         uid = conn.execute(select(user_account.c.id).where(user_account.c.username == args.username.lower())).scalar()
     actor = load_actor(store, uid) if uid is not None else None

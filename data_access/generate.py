@@ -20,13 +20,12 @@ The work is vectorised over numpy arrays; rows become Python dicts only in chunk
 from __future__ import annotations
 
 import argparse
-import os
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,12 +38,17 @@ from data_access.db import create_schema, drop_schema, make_engine, set_meta
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
 from scoring.bail import BAIL_STAGES, bail_end, bail_rule_id, bail_start_from_arrest, next_authority
 from scoring.cdi import check_crimes
-from scoring.deadlines import first_review_due, next_due, summary_time_limit, time_limit_rule, victim_contact_due
+from scoring.deadlines import (
+    first_review_due,
+    named_suspect_due,
+    next_due,
+    summary_time_limit,
+    time_limit_rule,
+    victim_contact_due,
+)
 from scoring.settings import RuleSettings, load_settings
 from scoring.worklist import ERROR_KINDS
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'beacon.db'}"
 DATA_VERSION = "1"
 DEMO_PASSWORD = "beacon-demo"
 AS_OF_HOUR = 6  # data is "as of" 06:00 on the generation day
@@ -1370,9 +1374,11 @@ class _Gen:
             np.array([f"Summary-only offence: charge or summons by {_fmt_day(self.day(int(d)))}"
                       f"{' (s39A, domestic assault)' if r == 'TL-S39A' else ''}." for d, r in
                       zip(due.tolist(), rules.tolist())], dtype=object))
-        # Named suspects not yet arrested.
+        # Named suspects not yet arrested: action expected within named_suspect_days of naming.
         ns = s[(s["status"] == "named") & is_open[s["crime"].to_numpy()]].drop_duplicates("crime")
-        add(ns["crime"].to_numpy(), "named_suspect", "NS-ARREST", ns["named_day"].to_numpy(), None,
+        named = ns["named_day"].to_numpy()
+        add(ns["crime"].to_numpy(), "named_suspect", "NS-ARREST", named,
+            self.map_days(lambda d: named_suspect_due(d, st), ("day", named)),
             np.array([f"Suspect named on {_fmt_day(self.day(int(d)))}, not yet arrested or interviewed."
                       for d in ns["named_day"].tolist()], dtype=object))
         # CDI and detection mismatch, from the scoring rules over every crime.
@@ -2031,17 +2037,25 @@ def _parse_args(argv=None) -> argparse.Namespace:
                                  description="Fill a database with a synthetic police force.")
     ap.add_argument("--preset", choices=sorted(PRESETS), default="demo")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-                    help="default: $DATABASE_URL, else sqlite:///instance/beacon.db in the repository")
+    ap.add_argument("--database-url", default=None,
+                    help="default: $DATABASE_URL, else beacon.db in the data folder ($BEACON_DATA_DIR, else instance/)")
     ap.add_argument("--reset", action="store_true", help="drop and recreate every table first")
     ap.add_argument("--today", type=date.fromisoformat, default=None,
-                    help="anchor date YYYY-MM-DD (default: the real date)")
+                    help="anchor date YYYY-MM-DD (default: $BEACON_TODAY, else the real date)")
     return ap.parse_args(argv)
 
 
 def main(argv=None) -> int:
+    """The app's configuration (config.from_env), the options overriding it; tasks dated by its rules file."""
+    from config import from_env
+    from data_access.store import open_store_from
+
     args = _parse_args(argv)
-    engine = make_engine(args.database_url)
+    config = from_env()
+    if args.database_url:
+        config = dataclasses.replace(config, database_url=args.database_url)
+    store = open_store_from(config)  # a mistake in the rules file stops here, before anything is written
+    engine = store.engine
     last = [-1]
 
     def progress(fraction: float, message: str) -> None:
@@ -2051,12 +2065,14 @@ def main(argv=None) -> int:
             print(f"\r{pct:3d}% {message:<40}", end="", file=sys.stderr, flush=True)
 
     try:
-        stats = generate(engine, args.preset, args.seed, args.today, progress, reset=args.reset)
+        stats = generate(engine, args.preset, args.seed, args.today or store.today(), progress, reset=args.reset,
+                         settings=store.settings)
     except AlreadyPopulated:
         print(f"\nRefusing to generate: {engine.url.render_as_string(hide_password=True)} already holds "
               f"data. Run again with --reset to drop it and generate a new force.", file=sys.stderr)
         return 2
     finally:
+        store.cache.close()
         engine.dispose()
     print(file=sys.stderr)
     print(f"Generated preset {stats['preset']} (seed {stats['seed']}, today {stats['today']}) "

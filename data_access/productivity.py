@@ -189,9 +189,9 @@ def availability_for(store, actor: Actor, officer_id) -> dict:
     """One officer's availability score and criteria: the officer and their chain of command only (audited)."""
     officer_id = _check_officer_id(officer_id)
     if not may_view_availability(store, actor, officer_id):
-        with store.engine.begin() as conn:
-            write_audit(conn, actor, "denied", "availability", officer_id)
-        raise AccessDenied("availability is restricted to the officer and their chain of command")
+        # Audited once, by the web layer's AccessDenied handler, whose 'denied' row keeps this reason.
+        raise AccessDenied(f"availability of officer {officer_id} is restricted to the officer and their "
+                           "chain of command")
     _offs, frames = _single(store, officer_id)
     row = frames["availability"].loc[officer_id]
     with store.engine.begin() as conn:

@@ -1,6 +1,5 @@
 """The Store: one engine, one cache and the rule settings, shared by every data_access call."""
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,7 @@ from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
 from data_access.schema import meta, team_version
 from data_access.forces import FORCE_NAMES
-from scoring.rules_file import load_rules
+from scoring.rules_file import read_rules_file
 from scoring.settings import RuleSettings, load_settings
 from scoring.settings_fsu import FsuSettings
 from scoring.settings_productivity import ProductivitySettings
@@ -84,7 +83,7 @@ def tasks_version(store, team_ids, whole_force: bool = False) -> str:
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,
                fixed_today: date | None = None) -> Store:
     """Connect to the database, create missing tables, and open the cache."""
-    rules = load_rules(json.loads(Path(rules_file).read_text()) if rules_file else None)
+    rules = read_rules_file(rules_file)
     if rules.strategic is not None and rules.strategic.home_force and rules.strategic.home_force not in FORCE_NAMES:
         raise ValueError(f"strategic setting home_force: {rules.strategic.home_force!r} is not a force code "
                          f"(e.g. 'merseyside')")
@@ -92,3 +91,12 @@ def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None 
     create_schema(engine)
     return Store(engine=engine, cache=ResultCache(cache_dir), settings=rules.core, fixed_today=fixed_today,
                  productivity_settings=rules.productivity, fsu_settings=rules.fsu, strategic=rules.strategic)
+
+
+def open_store_from(config) -> Store:
+    """The store a configuration names (config.Config): database, cache folder, rules file and fixed today.
+
+    Every entry point (the app, the generator, the importers, the frequent-service-user run, the
+    benchmarks) opens its store here, so none of them can miss a setting the others honour.
+    """
+    return open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)

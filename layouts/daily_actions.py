@@ -8,7 +8,9 @@ from scoring.categories import CATEGORIES
 
 WORKLIST_METHOD = (
     "Open tasks on investigations in the chosen scope. Red: past its deadline, or an error to correct; amber: "
-    "due within the due-soon horizon; grey: for action with no deadline. The bell counts red and amber only. "
+    "due within the due-soon horizon (setting due_soon_days, 7 days by default), or for bail from "
+    "bail_warning_days (14 by default) before the bail end date, so an extension can be reviewed in time; "
+    "grey: for action with no deadline. The bell counts red and amber only. "
     "Deadlines come from the rules named on each task."
 )
 GRID_METHOD = ("One row per investigation with work owed, overdue first, then by next deadline; "

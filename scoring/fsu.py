@@ -35,19 +35,31 @@ OUTCOME_WORDS = {
 }
 
 
+# Durations are counted in whole minutes and only then shown as hours. Sums of fractional hours depend
+# on the order of the records (1/60 + 1/60 + 108/60 is 1.8333333333333335 one way round and
+# 1.8333333333333333 the other), which would split two people equal on every documented key.
+DURATIONS = ("custody_hours", "orig_hours", "subj_hours")
+
+
+def whole_minutes(hours) -> np.ndarray:
+    """Hours as whole minutes (rounded to the nearest minute), as int64."""
+    return np.rint(np.asarray(hours, dtype=float) * 60.0).astype(np.int64)
+
+
 def window_start(run_date, months: int) -> pd.Timestamp:
     """First day of the window: the same day `months` months before the run date."""
     return pd.Timestamp(run_date) - pd.DateOffset(months=months)
 
 
 def custody_hours(arrived: pd.Series, released: pd.Series, cap: float, as_of=None) -> pd.Series:
-    """Hours in custody, clamped to [0, cap]; still in custody counts up to as_of (or 0 without it)."""
+    """Hours in custody to the nearest minute, clamped to [0, cap]; still in custody counts up to as_of
+    (or 0 without it)."""
     arrived = pd.to_datetime(arrived)
     released = pd.to_datetime(released)
     if as_of is not None:
         released = released.fillna(pd.Timestamp(as_of))
-    hours = (released - arrived).dt.total_seconds() / 3600.0
-    return hours.fillna(0.0).clip(lower=0.0, upper=float(cap))
+    minutes = ((released - arrived).dt.total_seconds() / 60.0).round()
+    return minutes.fillna(0.0).clip(lower=0.0, upper=float(cap) * 60.0) / 60.0
 
 
 def incident_resource_hours(deployments: pd.DataFrame) -> pd.Series:
@@ -57,9 +69,9 @@ def incident_resource_hours(deployments: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=float, name="hours")
     start = pd.concat([pd.to_datetime(deployments[c]) for c in ("assigned_at", "deployed_at", "arrived_at")],
                       axis=1).min(axis=1)
-    hours = (pd.to_datetime(deployments["released_at"]) - start).dt.total_seconds() / 3600.0
-    hours = hours.fillna(0.0).clip(lower=0.0)
-    return hours.groupby(deployments["incident_id"].to_numpy()).sum().rename("hours")
+    minutes = ((pd.to_datetime(deployments["released_at"]) - start).dt.total_seconds() / 60.0).round()
+    minutes = minutes.fillna(0.0).clip(lower=0.0).astype(np.int64)
+    return (minutes.groupby(deployments["incident_id"].to_numpy()).sum() / 60.0).rename("hours")
 
 
 def compute_totals(roles: pd.DataFrame, custody: pd.DataFrame, links: pd.DataFrame,
@@ -70,20 +82,22 @@ def compute_totals(roles: pd.DataFrame, custody: pd.DataFrame, links: pd.DataFra
     custody: person_id, hours (already clamped), window rows only.
     links: incident_id, role (originator | subject), person_id (linked parties of non-pre-planned
     incidents in the window); hours: resource hours per incident_id.
+    Durations are summed in whole minutes (exact, whatever the order of the rows), then shown as hours.
     """
     parts = []
     for role in ("suspect", "offender", "victim"):
         r = roles[roles["role"] == role]
         parts.append(r.groupby("person_id")["crime_id"].nunique().rename(role))
     parts.append(custody.groupby("person_id").size().rename("custody_count"))
-    parts.append(custody.groupby("person_id")["hours"].sum().rename("custody_hours"))
+    stays = pd.Series(whole_minutes(custody["hours"]), index=custody.index)
+    parts.append((stays.groupby(custody["person_id"].to_numpy()).sum() / 60.0).rename("custody_hours"))
     # One count per incident and role even when a handler typed the same person twice.
     lk = links[["incident_id", "role", "person_id"]].dropna().drop_duplicates()
-    lk = lk.assign(hours=lk["incident_id"].map(hours).fillna(0.0).to_numpy())
+    lk = lk.assign(minutes=whole_minutes(lk["incident_id"].map(hours).fillna(0.0)))
     for role, calls, hrs in (("originator", "orig_calls", "orig_hours"), ("subject", "subj_calls", "subj_hours")):
         r = lk[lk["role"] == role]
         parts.append(r.groupby("person_id").size().rename(calls))
-        parts.append(r.groupby("person_id")["hours"].sum().rename(hrs))
+        parts.append((r.groupby("person_id")["minutes"].sum() / 60.0).rename(hrs))
     out = pd.concat(parts, axis=1).fillna(0.0)
     out.index = out.index.astype(np.int64)
     out.index.name = "person_id"
@@ -137,13 +151,20 @@ def score_and_rank(totals: pd.DataFrame, settings: FsuSettings) -> pd.DataFrame:
     Metric score: the mean of its totals' scores (equal weights). Ties are broken by the mean of the
     uncapped ratios (how far above the top mean), then by the overall score; people equal on all
     three share a rank. The list is everyone ranked within fsu_list_top_n on any metric.
+
+    The method runs on whole numbers only (counts, and durations in whole minutes), so every top mean is
+    an exact sum and two people with the same totals get the same keys whatever the order of the input.
     """
-    t = totals[(totals[list(TOTALS)] > 0).any(axis=1)]
-    scores, ratios = normalise(t, settings)
+    t = totals[(totals[list(TOTALS)] > 0).any(axis=1)].copy()
+    for col in DURATIONS:
+        t[col] = whole_minutes(t[col]) / 60.0  # what is shown: the minutes the ranking used
+    whole = t.assign(**{col: whole_minutes(t[col]).astype(float) for col in DURATIONS})
+    scores, ratios = normalise(whole, settings)
     out = t.copy()
     for metric, cols in METRICS.items():
-        out[f"score_{metric}"] = scores[list(cols)].mean(axis=1)
-        out[f"ratio_{metric}"] = ratios[list(cols)].mean(axis=1)
+        # Column by column in a fixed order, so each person's mean depends on their own totals only.
+        out[f"score_{metric}"] = sum(scores[c].to_numpy() for c in cols) / len(cols)
+        out[f"ratio_{metric}"] = sum(ratios[c].to_numpy() for c in cols) / len(cols)
     overall = out["score_overall"].to_numpy()
     listed = np.zeros(len(out), dtype=bool)
     for metric in METRICS:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from scoring.settings import _display, _rule
+from scoring.settings_base import Settings, describe, load, markdown_table, rule
 
 # Every measure the benchmark can compute. `better` says which direction ranks first; `source` names
 # the imported table it comes from; the method text is shown beside the figure.
@@ -60,40 +59,56 @@ DEFAULT_AREA_OFFENCES = (
 
 
 @dataclass(frozen=True)
-class StrategicSettings:
+class StrategicSettings(Settings):
     """The benchmarking rules in force; defaults are documented in docs/strategic.md."""
 
-    areas: tuple = _rule(
+    LABEL = "strategic"
+
+    areas: tuple[tuple[str, str, tuple[str, ...]], ...] = rule(
         DEFAULT_AREAS, "Policing areas benchmarked: (id, label, basket of measure ids); add an entry to "
                        "benchmark a new area.", "policy")
-    area_offences: tuple = _rule(
+    area_offences: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = rule(
         DEFAULT_AREA_OFFENCES, "Per area: Home Office offence subgroups and data.police.uk crime types "
                                "that count towards it (domestic abuse uses violence as a proxy).", "policy")
-    suppression_threshold: int = _rule(
+    suppression_threshold: int = rule(
         10, "Counts below this are hidden on the public page ('fewer than 10'), so small numbers "
-            "cannot point to individuals.", "policy")
-    min_forces_to_rank: int = _rule(
-        3, "Fewest forces with data on a measure for it to count towards a rank.", "policy")
-    quadrant_split: float = _rule(
+            "cannot point to individuals.", "policy", minimum=1)
+    min_forces_to_rank: int = rule(
+        3, "Fewest forces with data on a measure for it to count towards a rank.", "policy", minimum=2)
+    quadrant_split: float = rule(
         0.5, "Share of ranked forces counted as the better half on each axis of the quadrant chart.", "policy")
-    recommendation_limit: int = _rule(
-        8, "Most recommended tactics shown for a force in one area.", "policy")
-    territorial_forces: int = _rule(
+    recommendation_limit: int = rule(
+        8, "Most recommended tactics shown for a force in one area.", "policy", minimum=1)
+    territorial_forces: int = rule(
         43, "Territorial police forces in England and Wales: the denominator of coverage "
-            "('12 of 43 forces').", "official")
-    home_force: str = _rule(
+            "('12 of 43 forces').", "official", minimum=1)
+    home_force: str = rule(
         "", "Code of the force this deployment belongs to (e.g. 'merseyside'); empty means the one an "
             "administrator chose on the tab, else the organisation tree's force name if it matches, else the "
             "reader chooses.", "policy")
-    own_area_categories: tuple = _rule(
+    own_area_categories: tuple[tuple[str, tuple[str, ...]], ...] = rule(
         (("burglary", ("residential burglary", "non-residential burglary")),
          ("domestic_abuse", ("domestic_abuse",)),
          ("anti_social_behaviour", ("public order", "ASB")),
          ("public_contact", ())),
         "Per area: which of the force's own crimes count in the BCU comparison: offence categories, "
         "'domestic_abuse' for the DA flag, 'ASB' for the ASB flag.", "policy")
-    bcu_period_days: int = _rule(
-        365, "Days of the force's own crime records compared across BCUs.", "policy")
+    bcu_period_days: int = rule(
+        365, "Days of the force's own crime records compared across BCUs.", "policy", minimum=1)
+
+    def validate(self) -> None:
+        """Every area described and every basket measure known; the quadrant split strictly inside (0, 1)."""
+        if not self.areas:
+            raise ValueError("setting areas: at least one area is needed")
+        for area_id, label, basket in self.areas:
+            unknown = [m for m in basket if m not in MEASURES]
+            if not area_id or not label or unknown:
+                raise ValueError(f"setting areas: {(area_id, label, basket)!r} needs [id, label, [measures from "
+                                 f"{', '.join(MEASURES)}]]")
+        if not all(entry[0] for entry in self.area_offences + self.own_area_categories):
+            raise ValueError("settings area_offences and own_area_categories: every entry starts with an area id")
+        if not 0 < self.quadrant_split < 1:
+            raise ValueError("setting quadrant_split must be between 0 and 1")
 
     def area_ids(self) -> tuple:
         return tuple(a[0] for a in self.areas)
@@ -118,18 +133,15 @@ class StrategicSettings:
 DEFAULT_STRATEGIC = StrategicSettings()
 
 
+def load_strategic_settings(overrides: dict | None = None) -> StrategicSettings:
+    """Defaults plus overrides; an unknown name or a bad value raises ValueError naming it."""
+    return load(StrategicSettings, overrides)
+
+
 def describe_strategic_settings(settings: StrategicSettings | None = None) -> list[dict]:
     """One dict per setting: name, default, value in force, display texts, doc and source."""
-    settings = settings or DEFAULT_STRATEGIC
-    rows = []
-    for f in dataclasses.fields(StrategicSettings):
-        value = getattr(settings, f.name)
-        rows.append({"name": f.name, "default": f.default, "value": value,
-                     "default_text": _display(f.default), "value_text": _display(value),
-                     "changed": value != f.default, "doc": f.metadata["doc"], "source": f.metadata["source"]})
-    return rows
+    return describe(settings or DEFAULT_STRATEGIC)
 
 
 if __name__ == "__main__":
-    for d in describe_strategic_settings():
-        print(f"| `{d['name']}` | {d['default_text'][:60]} | {d['source']} | {d['doc']} |")
+    print(markdown_table(StrategicSettings))

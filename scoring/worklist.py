@@ -3,7 +3,9 @@
 # Every function is vectorised with numpy over the task table, because a force-wide view holds
 # hundreds of thousands of open tasks and these run on each page load.
 #
-# The bell counts work that is owed now: tasks overdue or due within `due_soon_days`. Error flags
+# The bell counts work that is owed now: tasks overdue or due soon. Due soon (amber) is within
+# `due_soon_days` of the due date, except bail, which turns amber `bail_warning_days` before the bail
+# end date so the next authority level has time to review an extension. Error flags
 # (CDI, detection mismatch, failed to surrender) carry no deadline but are classed overdue, so they
 # are in the bell too. Upcoming tasks and undated information flags (e.g. linked crimes with no
 # review date) are not: the bell is for what needs doing this week, the badges show everything open.
@@ -53,9 +55,11 @@ def _state_codes(kind: pd.Series, days_left: np.ndarray, settings: RuleSettings)
     """Urgency code per task (index into STATES)."""
     no_date = np.isnan(days_left)
     error = kind.isin(sorted(ERROR_KINDS)).to_numpy()
+    # Bail warns earlier, so the next authority level has time to review before it ends.
+    soon = np.where((kind == "bail").to_numpy(), settings.bail_warning_days, settings.due_soon_days)
     with np.errstate(invalid="ignore"):  # NaN comparisons are False, and handled by no_date
         return np.select(
-            [no_date & error, no_date, days_left < 0, days_left <= settings.due_soon_days],
+            [no_date & error, no_date, days_left < 0, days_left <= soon],
             [OVERDUE, INFO, OVERDUE, DUE_SOON],
             UPCOMING,
         ).astype(np.int8)

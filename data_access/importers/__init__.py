@@ -28,6 +28,7 @@ from data_access.schema_strategic import (
     bench_use_of_force,
     bench_workforce,
 )
+from scoring.settings_strategic import DEFAULT_STRATEGIC
 
 # kind -> (table, parser taking text (or bytes for a workbook), description for people)
 KINDS = {
@@ -52,6 +53,8 @@ def _parse(kind: str, data: bytes, file_name: str, options: dict):
         return parser(text, file_name, force=options.get("force"))
     if kind == "use-of-force":
         return parser(text, file_name, year=options.get("year"))
+    if kind in ("costs", "tactics"):
+        return parser(text, file_name, areas=options.get("areas"))
     return parser(text, file_name)
 
 
@@ -67,6 +70,8 @@ def import_file(store, actor, kind: str, data: bytes, file_name: str, progress=N
         return duplicate_file_report(kind, file_name, earlier)
     if progress:
         progress(0.1, "reading")
+    # The areas in force are the rules file's: an area it adds takes costs and tactics rows.
+    options.setdefault("areas", (getattr(store, "strategic", None) or DEFAULT_STRATEGIC).area_ids())
     try:
         parsed = _parse(kind, data, file_name, options)
     except LayoutError as exc:

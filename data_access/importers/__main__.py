@@ -1,12 +1,17 @@
-"""Command line: python -m data_access.importers <kind> <file>... [--database-url URL]."""
+"""Command line: python -m data_access.importers <kind> <file>... [--database-url URL].
+
+The configuration is the app's (config.from_env: DATABASE_URL, BEACON_DATA_DIR, BEACON_RULES_FILE,
+BEACON_TODAY ...); --database-url overrides it.
+"""
 
 import argparse
+import dataclasses
 import sys
 
 from config import from_env
 from data_access.importers import KINDS, import_path
 from data_access.permissions import SYSTEM
-from data_access.store import open_store
+from data_access.store import open_store_from
 
 
 def _line(report: dict) -> str:
@@ -32,8 +37,10 @@ def main(argv=None) -> int:
     ap.add_argument("--force", default=None, help="stop-search: force name when the file name has none")
     ap.add_argument("--year", default=None, help="use-of-force: financial year, e.g. 2017/18")
     args = ap.parse_args(argv)
-    cfg = from_env()
-    store = open_store(args.database_url or cfg.database_url, cfg.cache_dir)
+    config = from_env()
+    if args.database_url:
+        config = dataclasses.replace(config, database_url=args.database_url)
+    store = open_store_from(config)
     failed = False
     for path in args.files:
         report = import_path(store, SYSTEM, args.kind, path, force=args.force, year=args.year)

@@ -15,10 +15,19 @@ from data_access.db import make_engine
 from data_access.generate import (DEMO_ACCOUNTS, DEMO_PASSWORD, PRESETS, AlreadyPopulated, generate,
                                   main)
 from scoring.categories import CATEGORY_IDS
+from scoring.settings import RuleSettings
 
 TODAY = date(2026, 11, 20)
 SEED = 7
 COMPARED = (S.officer, S.crime, S.task)
+
+
+@pytest.fixture(autouse=True)
+def configuration(monkeypatch, tmp_path):
+    """The command line reads the app's configuration: keep it in this test's folder, not the caller's."""
+    monkeypatch.setenv("BEACON_DATA_DIR", str(tmp_path))
+    for name in ("DATABASE_URL", "BEACON_CACHE_DIR", "BEACON_RULES_FILE", "BEACON_TODAY"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +154,15 @@ def test_due_dates_fall_on_both_sides_of_today(demo):
     assert (ahead <= 90).mean() > 0.85
     assert set(tasks["kind"]) >= {"supervisor_review", "oel_update", "victim_contact", "bail", "rui",
                                   "time_limit"}
+
+
+def test_named_suspect_tasks_fall_due_named_suspect_days_after_naming(demo):
+    engine, _ = demo
+    tasks = frame(engine, "SELECT basis_date, due_date FROM task WHERE kind = 'named_suspect'")
+    assert len(tasks) > 0
+    assert tasks["due_date"].notna().all(), "a named-suspect task has no due date, so it never turns amber or red"
+    days = (pd.to_datetime(tasks["due_date"]) - pd.to_datetime(tasks["basis_date"])).dt.days
+    assert (days == RuleSettings().named_suspect_days).all()
 
 
 def test_done_history_is_completed_by_someone(demo):
@@ -367,14 +385,22 @@ def test_reset_replaces_the_force(tmp_path, capsys):
     engine.dispose()
 
 
-def test_cli_default_database_url(monkeypatch):
-    from data_access.generate import DEFAULT_DATABASE_URL, ROOT, _parse_args
-
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert _parse_args([]).database_url == DEFAULT_DATABASE_URL
-    assert DEFAULT_DATABASE_URL == f"sqlite:///{ROOT / 'instance' / 'beacon.db'}"
-    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/elsewhere.db")
-    assert _parse_args([]).database_url == "sqlite:////tmp/elsewhere.db"
+def test_cli_default_database_is_the_configured_one(monkeypatch, tmp_path):
+    """No --database-url: DATABASE_URL, else beacon.db in the data folder, as the app itself would open."""
+    monkeypatch.setenv("BEACON_RULES_FILE", str(tmp_path / "rules.json"))
+    (tmp_path / "rules.json").write_text('{"no_such_rule": 1}')  # stops the run before anything is written
+    with pytest.raises(ValueError, match="no_such_rule"):
+        main(["--preset", "demo"])
+    assert not (tmp_path / "beacon.db").exists()
+    (tmp_path / "rules.json").write_text("{}")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    with engine.begin() as conn:
+        S.metadata.create_all(conn)
+        conn.execute(insert(S.org_unit).values(id=1, kind="force", name="Old force"))
+    engine.dispose()
+    assert main(["--preset", "demo"]) == 2  # refused: the configured database already holds a force
+    assert not (tmp_path / "beacon.db").exists()
 
 
 def test_unknown_preset_is_refused(tmp_path):

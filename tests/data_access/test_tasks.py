@@ -95,6 +95,36 @@ def test_lapsed_bail_cannot_be_extended(store):
     assert complete_task(store, officer, t["id"], "bail_ended")["status"] == "done"
 
 
+def test_bail_can_be_extended_from_its_warning_date(store):
+    """Bail is due soon bail_warning_days (14) before it ends: amber in the panel, its completion offered."""
+    from datetime import timedelta
+
+    from dash import html
+    from sqlalchemy import update
+
+    from components.record import record_body
+
+    officer = actor_for(store, "officer")
+    t = open_task_of(store, officer.officer_id, "bail")
+
+    def shown(days_left):
+        with store.engine.begin() as conn:
+            conn.execute(update(task).where(task.c.id == t["id"]).values(
+                due_date=store.today() + timedelta(days=days_left)))
+        record = get_record(store, officer, t["crime_ref"])
+        row = next(c for c in html.Div(record_body(record, store.today()))._traverse()
+                   if getattr(c, "id", None) == {"type": "task-row", "task": t["id"]})
+        return next(x for x in record["tasks"] if x["id"] == t["id"]), row.className
+
+    due_today, _ = shown(0)
+    in_ten, panel = shown(10)
+    assert in_ten["amber_days"] == store.settings.bail_warning_days == 14
+    assert in_ten["actions"] == due_today["actions"]  # offered from the warning date, as when due today
+    assert "task-due_soon" in panel  # amber in the record panel too
+    in_fifteen, panel = shown(15)
+    assert in_fifteen["actions"] == [] and "task-upcoming" in panel  # not yet due: no button
+
+
 def test_record_read_is_scoped_and_audited(store):
     officer = actor_for(store, "officer")
     peer = actor_for(store, "officer2")

@@ -173,3 +173,68 @@ def test_settings_reject_bad_values():
         load_fsu_settings({"no_such": 1})
     s = load_fsu_settings({"fsu_theme_keywords": {"MH": "crisis"}, "fsu_top_mean_n": 500})
     assert s.fsu_theme_keywords == (("MH", "crisis"),) and s.fsu_top_mean_n == 500
+
+
+# ----- ranks do not depend on the order of the records ----------------------------------------------
+RANKS = [f"rank_{k}" for k in m.METRICS]
+
+
+def _ranked(roles, custody, links, deployments, settings) -> pd.DataFrame:
+    """The run's pure pipeline from raw records: custody stays, resource time per incident, totals, ranks."""
+    stays = pd.DataFrame({"person_id": custody["person_id"],
+                          "hours": m.custody_hours(custody["arrived"], custody["released"],
+                                                   settings.fsu_custody_hours_cap)})
+    totals = m.compute_totals(roles, stays, links, m.incident_resource_hours(deployments))
+    return m.score_and_rank(totals, settings)
+
+
+def _frames(people: dict, incidents: list) -> tuple:
+    """Record frames from person_id -> {"crimes": [(crime, role)], "stays": [minutes], "calls": [(incident, role)]}."""
+    roles = pd.DataFrame([(p, c, r) for p, rec in people.items() for c, r in rec["crimes"]],
+                         columns=["person_id", "crime_id", "role"])
+    custody = pd.DataFrame([(p, T, T + pd.Timedelta(minutes=mins)) for p, rec in people.items() for mins in rec["stays"]],
+                           columns=["person_id", "arrived", "released"])
+    links = pd.DataFrame([(i, r, p) for p, rec in people.items() for i, r in rec["calls"]],
+                         columns=["incident_id", "role", "person_id"])
+    deps = pd.DataFrame([(i, T, None, None, T + pd.Timedelta(minutes=mins))
+                         for i, resources in enumerate(incidents) for mins in resources],
+                        columns=["incident_id", "assigned_at", "deployed_at", "arrived_at", "released_at"])
+    return roles, custody, links, deps
+
+
+def test_two_people_with_the_same_records_share_every_rank_whatever_the_record_order():
+    # 1 + 1 + 108 minutes is 1.8333333333333335 hours summed one way and 1.8333333333333333 the other.
+    people = {1: {"crimes": [(10, "suspect")], "stays": [1, 1, 108], "calls": []},
+              2: {"crimes": [(11, "suspect")], "stays": [108, 1, 1], "calls": []},
+              3: {"crimes": [(12, "suspect"), (13, "victim")], "stays": [30], "calls": []}}
+    r = _ranked(*_frames(people, []), FsuSettings(fsu_top_mean_n=1))
+    assert r.loc[1, "custody_hours"] == r.loc[2, "custody_hours"] == 110 / 60
+    for rank in RANKS:
+        assert r.loc[1, rank] == r.loc[2, rank], rank
+
+
+person_records = st.fixed_dictionaries({
+    "crimes": st.lists(st.tuples(st.integers(1, 15), st.sampled_from(["suspect", "offender", "victim", "witness"])),
+                       max_size=4),
+    "stays": st.lists(st.integers(0, 400), max_size=4),
+    "calls": st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["originator", "subject"])), max_size=4),
+})
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.integers(1, 40), person_records, min_size=1, max_size=15),
+       st.lists(st.lists(st.integers(0, 300), min_size=1, max_size=3), min_size=6, max_size=6),
+       st.sampled_from(["cap", "minmax"]), st.integers(1, 6), st.randoms(use_true_random=False))
+def test_no_rank_moves_when_the_records_come_in_another_order(people, incidents, reading, top_n, rnd):
+    s = FsuSettings(fsu_top_mean_n=top_n, fsu_normalisation=reading)
+    # Each person has a twin whose records are the same but listed in reverse: a tie on every key.
+    twins = {p + 1000: {k: list(reversed(v)) for k, v in rec.items()} for p, rec in people.items()}
+    frames = _frames({**people, **twins}, incidents)
+    before = _ranked(*frames, s)
+    shuffled = [f.sample(frac=1, random_state=rnd.randrange(2**32)).reset_index(drop=True) for f in frames]
+    after = _ranked(*shuffled, s)
+    pd.testing.assert_frame_equal(before[RANKS].sort_index(), after[RANKS].sort_index())
+    ranked = before.index
+    for p in people:
+        if p in ranked:
+            assert before.loc[p, RANKS].tolist() == before.loc[p + 1000, RANKS].tolist()

@@ -67,11 +67,38 @@ def test_classify_boundaries(offset, kind, state, days_left):
 
 
 def test_classify_accepts_dates_and_settings():
-    t = tasks((1, "bail", 10))
+    t = tasks((1, "oel_update", 10))
     t["due_date"] = [TODAY + timedelta(days=10)]  # python dates, object column
     assert classify(t, TODAY)["state"].iloc[0] == "upcoming"
     assert classify(t, TODAY, load_settings({"due_soon_days": 14}))["state"].iloc[0] == "due_soon"
     assert len(t.columns) == 9  # input not modified
+
+
+@pytest.mark.parametrize("offset, kind, state", [
+    (10, "bail", "due_soon"),          # inside bail_warning_days (14): amber, unlike other work
+    (14, "bail", "due_soon"),          # edge of the bail warning
+    (15, "bail", "upcoming"),
+    (10, "rui", "upcoming"),           # every other kind keeps due_soon_days (7)
+    (10, "oel_update", "upcoming"),
+])
+def test_bail_turns_amber_bail_warning_days_before_its_end(offset, kind, state):
+    assert classify(tasks((1, kind, offset)), TODAY)["state"].iloc[0] == state
+
+
+def test_bail_warning_follows_its_setting_everywhere():
+    t = tasks((1, "bail", 10), (2, "oel_update", 40))
+    c = classify(t, TODAY)
+    badge = {b["id"]: b for b in badge_counts(c)}["bail"]
+    assert (badge["due_soon"], badge["state"]) == (1, "amber")
+    assert bell(badge_counts(c))["state"] == "amber" and bell(badge_counts(c))["due_soon"] == 1
+    row = worklist_rows(c, crimes_frame([1, 2])).set_index("crime_id").loc[1]
+    assert (row["state"], row["n_due_soon"]) == ("due_soon", 1)
+    # Forward look: the bail end still falls in the 14-day horizon, never counted overdue early.
+    assert forward_look(c, TODAY)[:2] == [{"horizon": 7, "due": 0, "overdue": 0},
+                                          {"horizon": 14, "due": 1, "overdue": 0}]
+    shorter = load_settings({"bail_warning_days": 7})
+    assert classify(t, TODAY, shorter)["state"].iloc[0] == "upcoming"
+    assert bell(badge_counts(classify(t, TODAY, shorter)))["state"] == "grey"
 
 
 def test_badge_counts_and_states():

@@ -52,6 +52,26 @@ def test_forged_availability_of_officer(app, client, store, username, expected):
         assert b"availability score" not in resp.data
 
 
+def test_a_refused_availability_request_is_audited_once_with_its_detail(app, client, store):
+    from data_access.schema import audit_log
+
+    target = actor_for(store, "officer").officer_id
+    login(client, "officer2")
+
+    def denied_rows():
+        with store.engine.connect() as conn:
+            return conn.execute(select(audit_log).where(audit_log.c.action == "denied")
+                                .order_by(audit_log.c.id)).mappings().all()
+
+    before = len(denied_rows())
+    resp = post(client, app, "pa-officer-availability.children", {"pa-officer.value": target}, ["pa-officer.value"])
+    assert resp.status_code == 403
+    rows = denied_rows()[before:]
+    assert len(rows) == 1, [dict(r) for r in rows]
+    assert rows[0]["username"] == "officer2"
+    assert f"availability of officer {target} " in json.loads(rows[0]["detail"])["reason"]
+
+
 @pytest.mark.parametrize("username", ["officer", "officer2", "sergeant", "staff"])
 def test_forged_availability_of_a_peer_or_superior_is_403(app, client, store, username):
     login(client, username)
