@@ -437,13 +437,19 @@ def test_a_row_with_a_shifted_column_is_quarantined_not_loaded_wrong(sqlite_stor
     assert report["rows_loaded"] == 0 and report["reasons"] == {"too many fields": 1}
 
 
-def test_a_header_without_rows_and_an_unclosed_quote_are_refused_whole(sqlite_store):
+def test_a_header_without_rows_is_refused_and_a_runaway_quote_is_quarantined_to_the_end(sqlite_store):
     admin = _admin(sqlite_store)
     empty = import_file(sqlite_store, admin, "street", STREET_HEAD.encode(), "2019-01-kent-street.csv")
     assert empty["status"] == "rejected" and "no data rows" in empty["message"]
-    broken = STREET_HEAD + 'a1,2019-01,Kent Police,Kent Police,0.5,51.2,"On or near X\n' + "x" * 140_000 + "\n"
+    good = "a0,2019-01,Kent Police,Kent Police,0.5,51.2,On or near X,E01,X 001A,Burglary,,\n"
+    # A quote that runs on past the csv module's field limit: every line from it to the end is quarantined.
+    broken = STREET_HEAD + good + 'a1,2019-01,Kent Police,Kent Police,0.5,51.2,"On or near X\n' + \
+        ("x" * 1000 + "\n") * 140 + good.replace("a0", "a2")
     report = import_file(sqlite_store, admin, "street", broken.encode(), "2019-01-kent-street-2.csv")
-    assert report["status"] == "rejected" and "unclosed quote" in report["message"]
+    assert report["status"] == "loaded" and report["rows_loaded"] == 1
+    assert report["rows_quarantined"] == 142 and report["rows_read"] == 143  # every physical line after the header
+    assert report["message"] == "lines 3-144: unclosed quote; 142 line(s) quarantined"
     with sqlite_store.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(import_batch).where(
-            import_batch.c.status == "rejected")).scalar() == 2
+        lines = conn.execute(select(import_quarantine.c.line_number).where(
+            import_quarantine.c.batch_id == report["batch_id"])).scalars().all()
+    assert sorted(lines) == list(range(3, 145))
