@@ -49,26 +49,47 @@ def _df(conn, query, columns) -> pd.DataFrame:
     return pd.DataFrame(conn.execute(query).all(), columns=columns)
 
 
-def _fte(conn) -> pd.DataFrame:
+# Rows of administrators' own edits (tactics) carry batch 0, which is no import.
+OWN_EDITS = 0
+
+
+def visible_batches(conn) -> list[int]:
+    """The batches whose rows readers may see: loaded imports, and administrators' own edits.
+
+    An import writes its rows in several transactions under a batch marked 'loading' and marks it 'loaded' in
+    one last one, so every read of a bench_* table takes only these batches and never sees part of a file.
+    Read once per set of queries, so they all see the same imports.
+    """
+    loaded = conn.execute(select(import_batch.c.id).where(import_batch.c.status == "loaded")).scalars().all()
+    return [OWN_EDITS, *loaded]
+
+
+def _fte(conn, visible: list) -> pd.DataFrame:
     """Officer FTE per force and financial year: the latest date within the year."""
     df = _df(conn, select(bench_workforce.c.force_code, bench_workforce.c.fin_year, bench_workforce.c.as_at,
-                          bench_workforce.c.officer_fte), ["unit", "period", "as_at", "fte"])
+                          bench_workforce.c.officer_fte).where(bench_workforce.c.batch_id.in_(visible)),
+             ["unit", "period", "as_at", "fte"])
     if df.empty:
         return pd.DataFrame(columns=["unit", "period", "fte"])
     return df.sort_values("as_at").groupby(["unit", "period"], as_index=False).last()[["unit", "period", "fte"]]
 
 
-def _street(conn) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _street(conn, visible: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Street-level counts by force, year, month, crime type and outcome code (one covering-index scan),
     and the outcome codes by force, year and crime type once the outcomes files' latest entry wins."""
     s = bench_street_crime.c
-    agg = _df(conn, select(s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code, func.count())
-              .group_by(s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code),
-              ["unit", "period", "month", "crime_type", "code", "n"])
+    # Grouped by batch too, in the covering index's order, then added up here.
+    agg = _df(conn, select(s.batch_id, s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code, func.count())
+              .where(s.batch_id.in_(visible))
+              .group_by(s.batch_id, s.force_code, s.fin_year, s.month, s.crime_type, s.outcome_code),
+              ["batch", "unit", "period", "month", "crime_type", "code", "n"])
+    agg = agg.groupby(["unit", "period", "month", "crime_type", "code"], as_index=False, dropna=False)["n"].sum()
     outcomes = agg.groupby(["unit", "period", "crime_type", "code"], as_index=False, dropna=False)["n"].sum()
     o = bench_outcome.c
     later = _df(conn, select(s.force_code, s.fin_year, s.crime_type, s.outcome_code, o.crime_id, o.month,
-                             o.outcome_code).select_from(bench_outcome.join(bench_street_crime, s.crime_id == o.crime_id)),
+                             o.outcome_code)
+                .select_from(bench_outcome.join(bench_street_crime, s.crime_id == o.crime_id))
+                .where(s.batch_id.in_(visible), o.batch_id.in_(visible)),
                 ["unit", "period", "crime_type", "old", "crime_id", "month", "new"])
     if not later.empty:
         # Outcomes files mostly describe crimes of earlier months: their latest entry replaces the street file's.
@@ -81,25 +102,26 @@ def _street(conn) -> tuple[pd.DataFrame, pd.DataFrame]:
     return agg, outcomes
 
 
-def _measures(store) -> pd.DataFrame:
+def _measures(store, visible: list) -> pd.DataFrame:
     """Every measure of every area for every force and financial year, tidy: area, unit, period, measure, value, n."""
     settings = strategic_settings(store)
     positive = set(store.settings.positive_outcomes)
+    prc_c, sas_c, uof_c = bench_recorded_crime.c, bench_stop_search.c, bench_use_of_force.c
     with store.engine.connect() as conn:
-        fte = _fte(conn)
-        prc = _df(conn, select(bench_recorded_crime.c.force_code, bench_recorded_crime.c.fin_year,
-                               bench_recorded_crime.c.offence_subgroup, func.sum(bench_recorded_crime.c.offences))
-                  .group_by(bench_recorded_crime.c.force_code, bench_recorded_crime.c.fin_year,
-                            bench_recorded_crime.c.offence_subgroup), ["unit", "period", "subgroup", "n"])
-        agg, outcomes = _street(conn)
+        fte = _fte(conn, visible)
+        prc = _df(conn, select(prc_c.force_code, prc_c.fin_year, prc_c.offence_subgroup, func.sum(prc_c.offences))
+                  .where(prc_c.batch_id.in_(visible))
+                  .group_by(prc_c.force_code, prc_c.fin_year, prc_c.offence_subgroup),
+                  ["unit", "period", "subgroup", "n"])
+        agg, outcomes = _street(conn, visible)
         street = agg.groupby(["unit", "period", "crime_type"], as_index=False)["n"].sum()
         months = agg.groupby(["unit", "period"], as_index=False)["month"].nunique().rename(columns={"month": "months"})
-        sas = _df(conn, select(bench_stop_search.c.force_code, bench_stop_search.c.fin_year, func.count(),
-                               func.sum(case((bench_stop_search.c.arrest.is_(True), 1), else_=0)))
-                  .group_by(bench_stop_search.c.force_code, bench_stop_search.c.fin_year),
+        sas = _df(conn, select(sas_c.force_code, sas_c.fin_year, func.count(),
+                               func.sum(case((sas_c.arrest.is_(True), 1), else_=0)))
+                  .where(sas_c.batch_id.in_(visible)).group_by(sas_c.force_code, sas_c.fin_year),
                   ["unit", "period", "n", "arrests"])
-        uof = _df(conn, select(bench_use_of_force.c.force_code, bench_use_of_force.c.fin_year,
-                               bench_use_of_force.c.incidents), ["unit", "period", "n"])
+        uof = _df(conn, select(uof_c.force_code, uof_c.fin_year, uof_c.incidents).where(uof_c.batch_id.in_(visible)),
+                  ["unit", "period", "n"])
     fte_of = {(r.unit, r.period): r.fte for r in fte.itertuples()}
     rows = []
 
@@ -138,12 +160,12 @@ def _measures(store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area"] + TIDY)
 
 
-def _costs(store) -> pd.DataFrame:
+def _costs(store, visible: list) -> pd.DataFrame:
     with store.engine.connect() as conn:
         costs = _df(conn, select(bench_cost.c.force_code, bench_cost.c.area, bench_cost.c.fin_year,
-                                 bench_cost.c.cost_gbp, bench_cost.c.synthetic),
-                    ["unit", "area", "period", "cost", "synthetic"])
-        fte = _fte(conn)
+                                 bench_cost.c.cost_gbp, bench_cost.c.synthetic)
+                    .where(bench_cost.c.batch_id.in_(visible)), ["unit", "area", "period", "cost", "synthetic"])
+        fte = _fte(conn, visible)
     if costs.empty:
         return costs.assign(cost_per_officer=[])
     costs = costs.merge(fte, on=["unit", "period"], how="left")
@@ -205,12 +227,14 @@ def set_home_force(store, actor, force: str | None) -> bool:
 
 
 def import_version(store) -> str:
-    """Changes only when an import lands or is removed: completing a task does not move the benchmark figures."""
+    """Changes only when an import lands or is removed: completing a task does not move the benchmark figures,
+    nor does an import that is still loading, was refused or failed."""
+    loaded = import_batch.c.status == "loaded"
     with store.engine.connect() as conn:
-        row = conn.execute(select(func.max(import_batch.c.id), func.count(),
+        row = conn.execute(select(func.max(case((loaded, import_batch.c.id))), func.sum(case((loaded, 1), else_=0)),
                                   func.sum(case((import_batch.c.status == "removed", 1), else_=0)))
                            .select_from(import_batch)).first()
-    return f"imports:{row[0]}:{row[1]}:{row[2] or 0}"
+    return f"imports:{row[0]}:{row[1] or 0}:{row[2] or 0}"
 
 
 # Cache names carry the shape of what they hold: a cache folder kept across an upgrade then misses
@@ -237,8 +261,10 @@ def _area_figures(tidy: pd.DataFrame, settings) -> dict:
 def _cached_measures(store) -> dict:
     def compute():
         settings = strategic_settings(store)
-        measures = _measures(store)
-        return {"measures": measures, "areas": _area_figures(measures, settings), "costs": _costs(store),
+        with store.engine.connect() as conn:
+            visible = visible_batches(conn)
+        measures = _measures(store, visible)
+        return {"measures": measures, "areas": _area_figures(measures, settings), "costs": _costs(store, visible),
                 "as_of": _as_of(store), "synthetic": has_synthetic(store)}
     return store.cache.get_or_compute(MEASURES_CACHE, import_version(store), "all", compute,
                                       store.settings.positive_outcomes, strategic_settings(store))
@@ -252,7 +278,8 @@ def warm_cache(store) -> None:
 def _tactics(store, area: str) -> pd.DataFrame:
     with store.engine.connect() as conn:
         return _df(conn, select(bench_tactic.c.force_code, bench_tactic.c.tactic, bench_tactic.c.in_use,
-                                bench_tactic.c.note).where(bench_tactic.c.area == area),
+                                bench_tactic.c.note).where(bench_tactic.c.area == area,
+                                                           bench_tactic.c.batch_id.in_(visible_batches(conn))),
                    ["unit", "tactic", "in_use", "note"])
 
 
@@ -477,7 +504,10 @@ def set_tactic(store, actor, force: str, area: str, tactic: str, in_use: bool, n
     key = row_key("tactic", force, area, tactic.lower())
     with store.engine.begin() as conn:
         ensure_forces(conn)
-        row = conn.execute(select(bench_tactic.c.id, bench_tactic.c.in_use).where(bench_tactic.c.row_key == key)).first()
+        row = conn.execute(select(bench_tactic.c.id, bench_tactic.c.in_use, bench_tactic.c.batch_id)
+                           .where(bench_tactic.c.row_key == key)).first()
+        if row is not None and row.batch_id not in visible_batches(conn):
+            raise BadRequest("an import holding this tactic is still loading or being removed; try again shortly")
         if row is not None and bool(row.in_use) == bool(in_use):
             return False
         if row is None:

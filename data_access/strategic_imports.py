@@ -3,7 +3,7 @@
 import base64
 import json
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from data_access import jobs
 from data_access.accounts import load_actor
@@ -11,6 +11,7 @@ from data_access.audit import write_audit
 from data_access.errors import BadRequest
 from data_access.permissions import require
 from data_access.importers import KINDS, import_file
+from data_access.importers.loading import delete_batch_rows
 from data_access.schema_strategic import IMPORTED_TABLES, import_batch
 from data_access.store import bump_version
 from data_access.strategic import warm_cache
@@ -100,27 +101,36 @@ def batch_summary(store, actor, batch_id) -> dict:
             "blocked": _blocked_message(batch, blocking) if blocking else None}
 
 
-def remove_batch(store, actor, batch_id) -> dict:
-    """Delete every row an import loaded, in one transaction, and mark it removed; administrators only."""
+def remove_batch(store, actor, batch_id, progress=None) -> dict:
+    """Take an import's rows away from readers in one short transaction, mark it removed, then delete the rows
+    in short ones (so other writers are not held up); administrators only."""
     # The batch record and its quarantined lines stay, so the history still shows what was imported and
     # by whom; the same file can then be imported again (a corrected edition, or after demo data).
     _check_admin(actor)
     batch = _batch(store, batch_id)
+    with store.engine.connect() as conn:
+        rows = {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.batch_id == batch["id"])).scalar()
+                for t in IMPORTED_TABLES}
     with store.engine.begin() as conn:
         # Claimed inside the transaction: of two administrators removing at once, one removes, one is told.
+        # Readers take rows of loaded imports only, so from this commit on nobody sees its rows.
         claimed = conn.execute(import_batch.update().where(
-            import_batch.c.id == batch["id"], import_batch.c.status == "loaded").values(status="removed")).rowcount
+            import_batch.c.id == batch["id"], import_batch.c.status == "loaded").values(status="removing")).rowcount
         if not claimed:
             raise BadRequest(f"import {batch['id']} is {batch['status']}, not loaded: nothing to remove")
         blocking = _blocking(conn, batch)
         if blocking:
             raise BadRequest(_blocked_message(batch, blocking))
-        removed = {t.name: conn.execute(delete(t).where(t.c.batch_id == batch["id"])).rowcount for t in IMPORTED_TABLES}
         write_audit(conn, actor, "write", "import_batch", batch["id"],
-                    detail={"removed": True, "file": batch["file_name"], "rows": removed})
+                    detail={"removed": True, "file": batch["file_name"], "rows": rows})
         bump_version(conn)
+    # Were this cut off, the next import would finish it (loading.finish_unfinished).
+    delete_batch_rows(store, batch["id"], progress=progress)
+    with store.engine.begin() as conn:
+        conn.execute(import_batch.update().where(import_batch.c.id == batch["id"],
+                                                 import_batch.c.status == "removing").values(status="removed"))
     jobs.runner(store).submit_task(lambda: warm_cache(store))  # the figures without it, before anyone asks
-    return {"id": batch["id"], "file_name": batch["file_name"], "rows": sum(removed.values())}
+    return {"id": batch["id"], "file_name": batch["file_name"], "rows": sum(rows.values())}
 
 
 def _batch(store, batch_id) -> dict:

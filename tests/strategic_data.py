@@ -34,19 +34,43 @@ LOOKUP = ("lookups/Local_Authority_District_to_Community_Safety_Partnerships_to_
           "December_2016__Lookup_in_England_and_Wales.csv")
 
 
+def in_ci() -> bool:
+    """True on the CI runner (CI=true), where the shared data must be present."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _shared_path() -> Path:
+    base = os.environ.get(SHARED_ENV)
+    return Path(base) / "data" / "public" if base else REPO.parent / "shared" / "data" / "public"
+
+
+def missing_reason() -> str | None:
+    """Why the real public files cannot be read here, or None when they can."""
+    path = _shared_path()
+    if (path / "README.md").exists():
+        return None
+    return f"real public data files not found at {path}; set {SHARED_ENV} to the shared/ folder"
+
+
+_MISSING = missing_reason()
+# Marks a test that reads the real public files: outside CI it skips, saying why, when they are absent; in CI
+# it runs, and public_dir() fails it.
+needs_public_data = pytest.mark.skipif(_MISSING is not None and not in_ci(),
+                                       reason=f"a check against the real public files: {_MISSING}")
+
+
 def public_dir() -> Path:
     """The shared public data folder: BEACON_SHARED_DIR, else shared/ beside the checkout.
 
-    Absent outside CI: skip with a clear message. Absent in CI: fail, the data must be there.
+    Read in place (never copied). Absent outside CI: skip with the reason. Absent in CI (CI=true): fail, the
+    data must be there.
     """
-    base = os.environ.get(SHARED_ENV)
-    path = Path(base) / "data" / "public" if base else REPO.parent / "shared" / "data" / "public"
-    if not (path / "README.md").exists():
-        message = f"shared public data not found at {path}; set {SHARED_ENV} to the shared/ folder"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    reason = missing_reason()
+    if reason:
+        if in_ci():
+            pytest.fail(f"CI needs the real public data files: {reason}")
+        pytest.skip(f"a check against the real public files: {reason}")
+    return _shared_path()
 
 
 def drop_demo_data(store) -> None:

@@ -1,21 +1,21 @@
 """Importers of public benchmark data: one kind per source, each a command line and an admin upload.
 
 import_file(store, actor, kind, data, file_name) parses every row, quarantines bad ones with line
-number and reason, loads the good ones in one transaction and returns the counts.
+number and reason, loads the good ones (in short transactions that readers see only once all are
+written, see loading.py) and returns the counts.
 """
 
 import csv
 from pathlib import Path
 
 from data_access.importers import home_office, local_tables, police_uk
-from data_access.importers.base import (
-    LayoutError,
+from data_access.importers.base import LayoutError, check_admin, decode, file_hash
+from data_access.importers.loading import (
     already_imported,
-    check_admin,
-    decode,
     duplicate_file_report,
-    file_hash,
+    file_name_problem,
     load,
+    recorded_name,
     reject,
 )
 from data_access.schema_strategic import (
@@ -65,6 +65,10 @@ def import_file(store, actor, kind: str, data: bytes, file_name: str, progress=N
         raise ValueError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
     file_name = Path(file_name).name
     digest = file_hash(data)
+    problem = file_name_problem(file_name)
+    if problem:
+        # Refused before anything else: the name goes into the history, which keeps at most 255 characters.
+        return reject(store, actor, kind, recorded_name(file_name), digest, problem)
     earlier = already_imported(store, kind, digest)
     if earlier:
         return duplicate_file_report(kind, file_name, earlier)
@@ -77,9 +81,7 @@ def import_file(store, actor, kind: str, data: bytes, file_name: str, progress=N
     except LayoutError as exc:
         return reject(store, actor, kind, file_name, digest, str(exc))
     except csv.Error as exc:
-        # An unclosed quote runs on until a field outgrows the reader's limit: nothing can be trusted.
-        return reject(store, actor, kind, file_name, digest, f"the file is not valid CSV ({exc}); "
-                      "look for an unclosed quote")
+        return reject(store, actor, kind, file_name, digest, f"the file is not valid CSV ({exc})")
     if not parsed.lines:
         return reject(store, actor, kind, file_name, digest, "the file has a header but no data rows")
     if progress:

@@ -1,9 +1,10 @@
-"""What every importer shares: decoding, CSV lines with numbers, row keys, and the one load transaction."""
+"""What every importer shares: decoding, CSV lines with numbers, dates and force names, and row keys."""
 
+import codecs
 import csv
 import hashlib
 import io
-import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,15 +12,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from data_access.audit import write_audit
 from data_access.clock import now_local
+from data_access.forces import FORCES, classify, reason_for
 from data_access.permissions import require
-from data_access.forces import FORCES
-from data_access.schema_strategic import bench_force, import_batch, import_quarantine
-from data_access.store import bump_version
+from data_access.schema_strategic import bench_force
 
-CHUNK = 5000
-RAW_LIMIT = 2000  # characters of a quarantined line kept; enough to see what was wrong
+FOUND_LIMIT = 300  # characters of a bad header echoed back in a refusal: enough to recognise it
 
 
 class LayoutError(ValueError):
@@ -38,43 +36,155 @@ class Line:
 
 @dataclass
 class Parsed:
-    """A parsed file: its lines and what was noticed but not refused (unknown labels, by count)."""
+    """A parsed file: its lines, what was noticed but not refused (by count), and warnings for the report."""
 
     lines: list
     notes: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
 
     def note(self, kind: str, value: str) -> None:
         self.notes.setdefault(kind, Counter())[value] += 1
 
 
+# Byte-order marks, longest first: a UTF-32 mark begins with the UTF-16 one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+         (codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+
+
 def decode(data: bytes) -> str:
-    """Text of a file: UTF-8 with or without a byte-order mark, else Windows-1252 (old Excel exports)."""
+    """Text of a file: the encoding its byte-order mark names (UTF-8, UTF-16 or UTF-32, either byte order),
+    else UTF-8, else Windows-1252 (old Excel exports)."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise LayoutError(f"the file starts with a {name} byte-order mark but is not valid {name} "
+                                  f"(byte {exc.start + len(bom):,}): save it again as UTF-8 CSV") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
-def csv_lines(text: str):
-    """(line number, raw text, fields) for every non-blank CSV record after the header, and the header.
+class _PhysicalLines:
+    """The file's lines, numbered, as the csv reader asks for them; notices when it asks past the end mid-record.
 
-    newline='' lets the csv module end lines at CRLF, LF or a lone CR (old Mac exports) alike.
+    The csv module only asks for another line inside a record when a quote is open, so being asked past the
+    last line with a record under way means a quote that never closes.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def __init__(self, text: str):
+        # newline='' ends lines at CRLF, LF or a lone CR (old Mac exports) alike, and keeps the ending.
+        self._lines = io.StringIO(text, newline="")
+        self.number = 0
+        self.pending: list[str] = []  # physical lines of the record being read
+        self.unclosed = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        text = self._lines.readline()
+        if not text:
+            self.unclosed = bool(self.pending)
+            raise StopIteration
+        self.number += 1
+        self.pending.append(text)
+        return text
+
+    def take(self) -> tuple[int, list[str]]:
+        """(first line number, physical lines) of the record just read, and start the next one."""
+        lines, self.pending = self.pending, []
+        return self.number - len(lines) + 1, lines
+
+    def rest(self) -> list[str]:
+        """Every line not yet read."""
+        lines = self._lines.readlines()
+        self.number += len(lines)
+        return lines
+
+
+def _unclosed_span(first: int, lines: list[str], why: str) -> list:
+    """One quarantined Line per physical line of a record whose quote never closes, each naming the span."""
+    last = first + len(lines) - 1
+    span = f"line {first:,}" if first == last else f"lines {first:,}-{last:,}"
+    reason = f"unclosed quote: {span} ({why})"
+    return [Line(first + i, text.rstrip("\r\n"), reason=reason) for i, text in enumerate(lines)], \
+        f"{span}: unclosed quote; {len(lines):,} line(s) quarantined"
+
+
+def csv_lines(text: str, parsed: Parsed | None = None):
+    """The header, and (Line, fields) for every non-blank CSV record after it.
+
+    Every physical line is accounted for: a record whose quote never closes (the file ends inside it, or a
+    field outgrows the csv module's limit) becomes one quarantined Line per physical line it swallowed, and
+    the span goes into parsed.warnings. A field holding a NUL byte quarantines its row (PostgreSQL cannot
+    store one, and no real file has one).
+    """
+    source = _PhysicalLines(text)
+    reader = csv.reader(source)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise LayoutError("the file is empty") from None
-    prev = reader.line_num
+    except csv.Error as exc:
+        raise LayoutError(f"the header is not valid CSV ({exc}); look for an unclosed quote on line 1") from None
+    if source.unclosed:
+        raise LayoutError("unclosed quote in the header: a quote opened on line 1 never closes")
+    source.take()
 
     def rows():
-        nonlocal prev
-        for fields in reader:
-            start, prev = prev + 1, reader.line_num
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                # A quoted field ran past the csv module's limit: the quote does not close in any sane distance.
+                first, lines = source.take()
+                quarantined, warning = _unclosed_span(first, lines + source.rest(),
+                                                      f"the quote opened in the record starting on line {first:,} "
+                                                      f"runs past {csv.field_size_limit():,} characters")
+                if parsed is not None:
+                    parsed.warnings.append(warning)
+                for line in quarantined:
+                    yield line, None
+                return
+            first, lines = source.take()
+            if source.unclosed:
+                quarantined, warning = _unclosed_span(first, lines, f"the quote opened in the record starting on "
+                                                                    f"line {first:,} never closes")
+                if parsed is not None:
+                    parsed.warnings.append(warning)
+                for line in quarantined:
+                    yield line, None
+                return
             if not fields or all(not f.strip() for f in fields):
                 continue
-            yield start, ",".join(fields), fields
+            line = Line(first, ",".join(fields))
+            bad = next((i for i, f in enumerate(fields) if "\x00" in f), None)
+            if bad is not None:
+                line.reason = f"bad character: a NUL byte in field {bad + 1} ({_column(header, bad)})"
+                yield line, None
+                continue
+            yield line, fields
     return header, rows()
+
+
+def _column(header: list, index: int) -> str:
+    return repr(header[index]) if index < len(header) else "beyond the header"
+
+
+def data_rows(parsed: Parsed, rows, header: list):
+    """Record every line in parsed; yield (line, fields) for those that are readable and as wide as the header."""
+    for line, fields in rows:
+        parsed.lines.append(line)
+        if line.reason is None:
+            line.reason = width_reason(fields, header)
+        if line.reason is None:
+            yield line, fields
 
 
 def require_columns(header: list, needed: tuple, what: str) -> dict:
@@ -83,8 +193,14 @@ def require_columns(header: list, needed: tuple, what: str) -> dict:
     missing = [n for n in needed if n not in pos]
     if missing:
         raise LayoutError(f"unsupported layout: expected {what} with columns {', '.join(needed)}; "
-                          f"missing {', '.join(missing)} (found {', '.join(h for h in header if h) or 'nothing'})")
+                          f"missing {', '.join(missing)} (found {found(header)})")
     return pos
+
+
+def found(header: list) -> str:
+    """A header as echoed in a refusal: shortened, so a binary file does not fill the screen."""
+    text = ", ".join(h for h in header if h) or "nothing"
+    return text if len(text) <= FOUND_LIMIT else text[:FOUND_LIMIT] + "..."
 
 
 def row_key(*parts) -> str:
@@ -113,14 +229,16 @@ def parse_int(text: str) -> int:
 
 
 def parse_float(text: str) -> float:
+    """A finite number from text with padding spaces or thousands commas; 'inf' and 'nan' are refused."""
     cleaned = (text or "").strip().replace(",", "")
     value = float(cleaned)
-    if value != value:  # NaN
-        raise ValueError("not a number")
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {text!r}")
     return value
 
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+FY_RE = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def parse_month(text: str) -> str:
@@ -131,6 +249,15 @@ def parse_month(text: str) -> str:
     if m.group(0) > f"{now_local():%Y-%m}":
         raise ValueError(f"month {m.group(0)} is in the future")
     return m.group(0)
+
+
+def parse_fin_year(text: str) -> str:
+    """A financial year '2017/18' of two consecutive years, else ValueError ('2017/19' is no financial year)."""
+    cleaned = (text or "").strip()
+    m = FY_RE.match(cleaned)
+    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        raise ValueError(f"financial year {cleaned!r} (expected two consecutive years, e.g. 2017/18)")
+    return cleaned
 
 
 def width_reason(fields: list, header: list) -> str | None:
@@ -158,6 +285,42 @@ def fin_year_of_month(month: str) -> str:
     return fin_year_of(date(year, mon, 1))
 
 
+# Footnote markers publishers put after a name: 'Derbyshire1', 'Wiltshire 2', 'Kent (3)', 'Essex*', 'Dorset¹'.
+_MARKS = "0123456789*†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰, \t"
+NAME_LIMIT = 80  # no force or region name is longer; a longer cell is not a name with a footnote
+
+
+def without_footnote(text: str) -> str:
+    """A name without trailing footnote markers; unchanged when nothing but markers would be left."""
+    name = (text or "").strip()
+    if len(name) > NAME_LIMIT:
+        return name
+    bare = name
+    while True:
+        before, bare = bare, bare.rstrip(_MARKS)
+        if bare.endswith((")", "]")):
+            opening = bare.rfind("(" if bare.endswith(")") else "[")
+            if opening >= 0 and bare[opening + 1:-1].strip().isdecimal():
+                bare = bare[:opening]
+        if bare == before:
+            break
+    return bare if bare[-1:].isalpha() else name
+
+
+def match_force(text: str, parsed: Parsed | None = None) -> tuple[str | None, str | None]:
+    """(force code, None) for a territorial force, else (None, quarantine reason): the one force-name lookup.
+
+    Footnote markers are ignored; an unknown name is counted in parsed's notes for the import summary.
+    """
+    name = without_footnote(text)
+    code, kind = classify(name)
+    if code:
+        return code, None
+    if kind == "unknown" and parsed is not None:
+        parsed.note("unknown_force_names", name)
+    return None, reason_for(name, kind)
+
+
 def ensure_forces(conn) -> None:
     """Fill the force reference table the first time anything needs it."""
     have = {r[0] for r in conn.execute(select(bench_force.c.code))}
@@ -170,95 +333,6 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _existing_keys(conn, table, keys: list) -> dict:
-    """Row key -> the batch that loaded it, for the keys already in the table."""
-    found: dict = {}
-    for i in range(0, len(keys), 900):
-        chunk = keys[i:i + 900]
-        found.update(conn.execute(select(table.c.row_key, table.c.batch_id).where(table.c.row_key.in_(chunk))).all())
-    return found
-
-
-def _report(batch_id, kind, file_name, status, message, read=0, loaded=0, quarantined=0, duplicated=0,
-            notes=None, reasons=None) -> dict:
-    return {"batch_id": batch_id, "kind": kind, "file_name": file_name, "status": status, "message": message,
-            "rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined,
-            "rows_duplicated": duplicated, "notes": notes or {}, "reasons": reasons or {}}
-
-
 def check_admin(actor) -> None:
     """Only administrators, or the command line acting as the system actor, may import."""
     require(actor, "strategic.admin", reason="only administrators may import benchmark data")
-
-
-def already_imported(store, kind: str, digest: str) -> dict | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(select(import_batch).where(
-            import_batch.c.file_hash == digest, import_batch.c.kind == kind,
-            import_batch.c.status == "loaded")).mappings().first()
-    return dict(row) if row else None
-
-
-def reject(store, actor, kind: str, file_name: str, digest: str, message: str) -> dict:
-    """Record a file refused whole (unsupported layout) and say why."""
-    with store.engine.begin() as conn:
-        batch_id = conn.execute(import_batch.insert().values(
-            kind=kind, file_name=file_name, file_hash=digest, status="rejected", message=message,
-            imported_by=actor.username if actor else "command line", imported_at=now_local())
-        ).inserted_primary_key[0]
-        write_audit(conn, actor, "import", "import_batch", batch_id, detail={"status": "rejected", "file": file_name})
-    return _report(batch_id, kind, file_name, "rejected", message)
-
-
-def load(store, actor, kind: str, table, file_name: str, digest: str, parsed: Parsed, progress=None) -> dict:
-    """Load good lines in one transaction, quarantine the rest, skip rows already loaded; counts back."""
-    lines = parsed.lines
-    good = [ln for ln in lines if ln.reason is None]
-    keys = [r["row_key"] for ln in good for r in ln.records]
-    reasons = Counter(ln.reason.split(":")[0] for ln in lines if ln.reason)
-    with store.engine.begin() as conn:
-        ensure_forces(conn)
-        existing = _existing_keys(conn, table, keys)
-        batch_id = conn.execute(import_batch.insert().values(
-            kind=kind, file_name=file_name, file_hash=digest, status="loaded",
-            imported_by=actor.username if actor else "command line", imported_at=now_local())
-        ).inserted_primary_key[0]
-        fresh, loaded, duplicated = [], 0, 0
-        seen: set = set(existing)
-        rests_on: set = set()  # earlier batches owning rows this file also holds: removing one affects it
-        for ln in good:
-            new = [r for r in ln.records if r["row_key"] not in seen]
-            seen.update(r["row_key"] for r in new)
-            rests_on.update(existing[r["row_key"]] for r in ln.records if r["row_key"] in existing)
-            if new:
-                loaded += 1
-                fresh.extend(dict(r, batch_id=batch_id) for r in new)
-            else:
-                duplicated += 1
-        for i in range(0, len(fresh), CHUNK):
-            conn.execute(table.insert(), fresh[i:i + CHUNK])
-            if progress:
-                progress(min(0.95, 0.5 + 0.45 * (i + CHUNK) / max(len(fresh), 1)), f"loaded {i + CHUNK:,} records")
-        bad = [{"batch_id": batch_id, "file_name": file_name[:255], "line_number": ln.number,
-                "reason": ln.reason[:255], "raw_row": ln.raw[:RAW_LIMIT]} for ln in lines if ln.reason]
-        for i in range(0, len(bad), CHUNK):
-            conn.execute(import_quarantine.insert(), bad[i:i + CHUNK])
-        notes = {k: dict(v.most_common()) for k, v in parsed.notes.items()}
-        counts = {"rows_read": len(lines), "rows_loaded": loaded, "rows_quarantined": len(bad),
-                  "rows_duplicated": duplicated}
-        conn.execute(import_batch.update().where(import_batch.c.id == batch_id).values(
-            **counts, detail=json.dumps({"notes": notes, "reasons": dict(reasons),
-                                         "rests_on": sorted(int(b) for b in rests_on)})))
-        write_audit(conn, actor, "import", "import_batch", batch_id, detail={"kind": kind, "file": file_name, **counts})
-        if fresh:
-            bump_version(conn)
-    return _report(batch_id, kind, file_name, "loaded", "", len(lines), loaded, len(bad), duplicated,
-                   notes, dict(reasons))
-
-
-def duplicate_file_report(kind: str, file_name: str, earlier: dict) -> dict:
-    """The answer for a file already loaded: nothing changes, and the earlier batch is named."""
-    return _report(earlier["id"], kind, file_name, "already_imported",
-                   f"this file was already imported on {earlier['imported_at']:%d %b %Y %H:%M} "
-                   f"as batch {earlier['id']} ({earlier['file_name']}); nothing changed",
-                   earlier["rows_read"], 0, 0, earlier["rows_read"])

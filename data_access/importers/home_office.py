@@ -4,50 +4,41 @@ import calendar
 import re
 from datetime import date, datetime
 
-from data_access.forces import classify, normalise, reason_for
+from data_access.forces import normalise
 from data_access.importers.base import (
     LayoutError,
     Line,
     Occurrences,
     Parsed,
     csv_lines,
+    data_rows,
     fin_year_of,
+    found,
     future_fin_year,
+    match_force,
+    parse_fin_year,
     parse_float,
     parse_int,
     require_columns,
     row_key,
-    width_reason,
+    without_footnote,
 )
+from data_access.importers.workbook import check_workbook
 
 PRC_COLUMNS = ("Financial Year", "Financial Quarter", "Force Name", "Offence Description", "Offence Group",
                "Offence Subgroup", "Offence Code", "Number of Offences")
-FY_RE = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-def _force_or_reason(parsed: Parsed, name: str) -> tuple:
-    code, kind = classify(name)
-    if code:
-        return code, None
-    if kind == "unknown":
-        parsed.note("unknown_force_names", name.strip())
-    return None, reason_for(name, kind)
 
 
 def parse_recorded_crime(text: str, file_name: str = "") -> Parsed:
-    header, rows = csv_lines(text)
-    pos = require_columns(header, PRC_COLUMNS, "the Home Office police recorded crime table by force")
     parsed, occ = Parsed([]), Occurrences()
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        line.reason = width_reason(fields, header)
-        if line.reason:
-            continue
+    header, rows = csv_lines(text, parsed)
+    pos = require_columns(header, PRC_COLUMNS, "the Home Office police recorded crime table by force")
+    for line, fields in data_rows(parsed, rows, header):
         get = {name: fields[pos[name]].strip() for name in PRC_COLUMNS}
-        m = FY_RE.match(get["Financial Year"])
-        if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-            line.reason = f"bad date: financial year {get['Financial Year']!r} (expected e.g. 2017/18)"
+        try:
+            parse_fin_year(get["Financial Year"])
+        except ValueError as exc:
+            line.reason = f"bad date: {exc}"
             continue
         if future_fin_year(get["Financial Year"]):
             line.reason = f"bad date: financial year {get['Financial Year']} is in the future"
@@ -63,7 +54,7 @@ def parse_recorded_crime(text: str, file_name: str = "") -> Parsed:
         if count < 0:
             # The table carries real negative adjustments (crimes cancelled after the quarter closed).
             parsed.note("negative_counts", get["Offence Subgroup"])
-        code, line.reason = _force_or_reason(parsed, get["Force Name"])
+        code, line.reason = match_force(get["Force Name"], parsed)
         if line.reason:
             continue
         if not get["Offence Code"] or not get["Offence Subgroup"]:
@@ -95,60 +86,63 @@ def _as_at(label) -> date | None:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+REGIONS = ("north east", "north west", "yorkshire and the humber", "east midlands", "west midlands", "eastern",
+           "east of england", "london", "south east", "south west", "wales")
+
+
 class _RegionContext:
     """Regions come before their forces; 'West Midlands' is both, so the first one in a new region is the region."""
 
-    def __init__(self):
+    def __init__(self, parsed: Parsed):
+        self.parsed = parsed
         self.region = None
 
-    def reason(self, name: str) -> tuple:
-        key = normalise(name)
-        code, kind = classify(name)
-        is_region = key in ("north east", "north west", "yorkshire and the humber", "east midlands",
-                            "west midlands", "eastern", "east of england", "london", "south east",
-                            "south west", "wales")
-        if is_region and key != self.region and not (code and self.region == key):
+    def force(self, name: str) -> tuple:
+        """(force code, None) or (None, quarantine reason) for a row's name, footnote markers ignored."""
+        key = normalise(without_footnote(name))
+        code, reason = match_force(name, self.parsed if key not in REGIONS else None)
+        if key in REGIONS and key != self.region and not (code and self.region == key):
             self.region = key
-            return None, reason_for(name, "region")
-        if code:
-            return code, None
-        return None, reason_for(name, kind)
+            return None, f"regional total, not a force: {without_footnote(name)!r}"
+        return code, reason
 
 
-def _fte_records(code: str, dates: list, values: list, source: str) -> list:
-    out = []
-    for as_at, value in zip(dates, values):
-        out.append({"row_key": row_key("fte", code, as_at.isoformat()), "force_code": code, "as_at": as_at,
-                    "fin_year": fin_year_of(as_at), "officer_fte": value})
-    return out
+def _fte_values(cells: list) -> tuple[list | None, str | None]:
+    """Officer FTE figures of a row, or the reason they cannot be loaded (not numbers, or below zero)."""
+    try:
+        values = [parse_float(str(c)) for c in cells]
+    except ValueError:
+        return None, f"non-numeric count: {cells}"
+    negative = next((v for v in values if v < 0), None)
+    if negative is not None:
+        return None, f"negative count: officer FTE {negative}"
+    return values, None
+
+
+def _fte_records(code: str, dates: list, values: list) -> list:
+    return [{"row_key": row_key("fte", code, as_at.isoformat()), "force_code": code, "as_at": as_at,
+             "fin_year": fin_year_of(as_at), "officer_fte": value} for as_at, value in zip(dates, values)]
 
 
 def parse_workforce_csv(text: str, file_name: str = "") -> Parsed:
-    header, rows = csv_lines(text)
+    parsed = Parsed([])
+    header, rows = csv_lines(text, parsed)
     if not header or header[0] != "Force/Region" or len(header) < 2:
         raise LayoutError("unsupported layout: expected officer FTE by force with columns Force/Region, then one "
-                          f"column per date such as 'September 2017' (found {', '.join(header) or 'nothing'})")
+                          f"column per date such as 'September 2017' (found {found(header)})")
     dates = [_as_at(h) for h in header[1:]]
     if any(d is None for d in dates):
-        raise LayoutError(f"unsupported layout: date columns must read like 'September 2017' (found {header[1:]})")
-    parsed, ctx = Parsed([]), _RegionContext()
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        line.reason = width_reason(fields, header)
+        raise LayoutError("unsupported layout: date columns must read like 'September 2017' "
+                          f"(found {found(header[1:])})")
+    ctx = _RegionContext(parsed)
+    for line, fields in data_rows(parsed, rows, header):
+        code, line.reason = ctx.force(fields[0])
         if line.reason:
             continue
-        code, line.reason = ctx.reason(fields[0])
+        values, line.reason = _fte_values(fields[1:len(header)])
         if line.reason:
-            if line.reason.startswith("unknown"):
-                parsed.note("unknown_force_names", fields[0].strip())
             continue
-        try:
-            values = [parse_float(v) for v in fields[1:len(header)]]
-        except ValueError:
-            line.reason = f"non-numeric count: {fields[1:len(header)]}"
-            continue
-        line.records = _fte_records(code, dates, values, "csv")
+        line.records = _fte_records(code, dates, values)
     return parsed
 
 
@@ -158,15 +152,19 @@ def parse_workforce_ods(data: bytes, file_name: str = "") -> Parsed:
 
     import pandas as pd
 
+    # Refuses a workbook that would unpack or expand past the limits before any reader opens it.
+    sheet = next((name for name in check_workbook(data) if name.replace(" ", "_").lower() == "table_1"), None)
+    if sheet is None:
+        raise LayoutError("unsupported layout: expected the Home Office police workforce workbook with a "
+                          "'Table_1' sheet titled 'Police officers by police force area'")
     try:
-        sheets = pd.read_excel(io.BytesIO(data), engine="odf", sheet_name=None, header=None)
+        table = pd.read_excel(io.BytesIO(data), engine="odf", sheet_name=sheet, header=None)
     except ImportError as exc:
         raise LayoutError("reading .ods workbooks needs the odfpy package (pip install odfpy)") from exc
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a layout problem for the user
         raise LayoutError(f"unsupported layout: not a readable .ods workbook ({exc})") from exc
-    table = next((df for name, df in sheets.items() if name.replace(" ", "_").lower() == "table_1"), None)
-    title = str(table.iat[0, 0]) if table is not None and table.size else ""
-    if table is None or "police officers" not in title.lower():
+    title = str(table.iat[0, 0]) if table.size else ""
+    if "police officers" not in title.lower():
         raise LayoutError("unsupported layout: expected the Home Office police workforce workbook with a "
                           "'Table_1' sheet titled 'Police officers by police force area'")
     date_row = next((i for i in range(min(len(table), 15))
@@ -174,7 +172,8 @@ def parse_workforce_ods(data: bytes, file_name: str = "") -> Parsed:
     if date_row is None:
         raise LayoutError("unsupported layout: Table_1 has no row of three 'As at' dates")
     dates = [pd.Timestamp(v).date() for v in table.iloc[date_row, 1:4]]
-    parsed, ctx = Parsed([]), _RegionContext()
+    parsed = Parsed([])
+    ctx = _RegionContext(parsed)
     for i in range(date_row + 1, len(table)):
         name = table.iat[i, 0]
         cells = list(table.iloc[i, 1:4])
@@ -182,15 +181,13 @@ def parse_workforce_ods(data: bytes, file_name: str = "") -> Parsed:
             continue  # blank spacer and footnote rows
         line = Line(i + 1, ",".join([name] + ["" if pd.isna(c) else str(c) for c in cells]))
         parsed.lines.append(line)
-        code, line.reason = ctx.reason(name)
+        code, line.reason = ctx.force(name)
         if line.reason:
             continue
-        try:
-            values = [parse_float(str(c)) for c in cells]
-        except ValueError:
-            line.reason = f"non-numeric count: {cells}"
+        values, line.reason = _fte_values(cells)
+        if line.reason:
             continue
-        line.records = _fte_records(code, dates, values, "ods")
+        line.records = _fte_records(code, dates, values)
     return parsed
 
 
@@ -198,23 +195,24 @@ _UOF_NAME = re.compile(r"april(\d{4})-march(\d{4})", re.IGNORECASE)
 
 
 def parse_use_of_force(text: str, file_name: str = "", year: str | None = None) -> Parsed:
-    header, rows = csv_lines(text)
+    parsed = Parsed([])
+    header, rows = csv_lines(text, parsed)
     pos = require_columns(header, ("Police Force", "Total"), "use-of-force incidents by force")
     m = _UOF_NAME.search(file_name or "")
     fin_year = year or (f"{m.group(1)}/{int(m.group(2)) % 100:02d}" if m else None)
-    if not fin_year or not FY_RE.match(fin_year):
+    if not fin_year:
         raise LayoutError("unsupported layout: cannot tell the financial year; name the file like "
                           "april2017-march2018.csv or pass --year 2017/18")
+    try:
+        fin_year = parse_fin_year(fin_year)
+    except ValueError as exc:
+        source = "--year" if year else "the file name"
+        raise LayoutError(f"bad date: {source} gives {exc}; name the file like april2017-march2018.csv "
+                          "or pass --year 2017/18") from None
     if future_fin_year(fin_year):
         raise LayoutError(f"financial year {fin_year} is in the future: no figures can cover it yet")
-    parsed = Parsed([])
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        line.reason = width_reason(fields, header)
-        if line.reason:
-            continue
-        code, line.reason = _force_or_reason(parsed, fields[pos["Police Force"]])
+    for line, fields in data_rows(parsed, rows, header):
+        code, line.reason = match_force(fields[pos["Police Force"]], parsed)
         if line.reason:
             continue
         try:

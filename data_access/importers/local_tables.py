@@ -1,8 +1,15 @@
 """Tables a force keeps itself: cost per force, area and year, and the tactics each force uses."""
 
-from data_access.forces import classify, reason_for
-from data_access.importers.base import Line, Parsed, csv_lines, parse_float, require_columns, row_key, width_reason
-from data_access.importers.home_office import FY_RE
+from data_access.importers.base import (
+    Parsed,
+    csv_lines,
+    data_rows,
+    match_force,
+    parse_fin_year,
+    parse_float,
+    require_columns,
+    row_key,
+)
 from scoring.settings_strategic import DEFAULT_STRATEGIC
 
 COST_COLUMNS = ("force", "area", "financial_year", "cost_gbp")
@@ -11,15 +18,9 @@ TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0"}
 
 
-def _common(parsed, line, fields, header, pos, areas) -> tuple:
-    line.reason = width_reason(fields, header)
-    if line.reason:
-        return None, None
-    code, kind = classify(fields[pos["force"]])
+def _common(parsed, line, fields, pos, areas) -> tuple:
+    code, line.reason = match_force(fields[pos["force"]], parsed)
     if code is None:
-        line.reason = reason_for(fields[pos["force"]], kind)
-        if kind == "unknown":
-            parsed.note("unknown_force_names", fields[pos["force"]].strip())
         return None, None
     area = fields[pos["area"]].strip()
     if area not in areas:
@@ -29,20 +30,19 @@ def _common(parsed, line, fields, header, pos, areas) -> tuple:
 
 
 def parse_costs(text: str, file_name: str = "", areas: tuple | None = None) -> Parsed:
-    header, rows = csv_lines(text)
+    parsed = Parsed([])
+    header, rows = csv_lines(text, parsed)
     header = [h.lower() for h in header]
     pos = require_columns(header, COST_COLUMNS, "a cost table (force, area, financial_year, cost_gbp[, synthetic])")
     areas = areas or DEFAULT_STRATEGIC.area_ids()
-    parsed = Parsed([])
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        code, area = _common(parsed, line, fields, header, pos, areas)
+    for line, fields in data_rows(parsed, rows, header):
+        code, area = _common(parsed, line, fields, pos, areas)
         if line.reason:
             continue
-        fy = fields[pos["financial_year"]].strip()
-        if not FY_RE.match(fy):
-            line.reason = f"bad date: financial year {fy!r} (expected e.g. 2017/18)"
+        try:
+            fy = parse_fin_year(fields[pos["financial_year"]])
+        except ValueError as exc:
+            line.reason = f"bad date: {exc}"
             continue
         try:
             cost = parse_float(fields[pos["cost_gbp"]])
@@ -59,15 +59,13 @@ def parse_costs(text: str, file_name: str = "", areas: tuple | None = None) -> P
 
 
 def parse_tactics(text: str, file_name: str = "", areas: tuple | None = None) -> Parsed:
-    header, rows = csv_lines(text)
+    parsed = Parsed([])
+    header, rows = csv_lines(text, parsed)
     header = [h.lower() for h in header]
     pos = require_columns(header, TACTIC_COLUMNS, "a tactics table (force, area, tactic, in_use[, note])")
     areas = areas or DEFAULT_STRATEGIC.area_ids()
-    parsed = Parsed([])
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        code, area = _common(parsed, line, fields, header, pos, areas)
+    for line, fields in data_rows(parsed, rows, header):
+        code, area = _common(parsed, line, fields, pos, areas)
         if line.reason:
             continue
         tactic = fields[pos["tactic"]].strip()

@@ -4,19 +4,19 @@ import re
 from datetime import datetime
 
 from data_access.clock import FORCE_TIMEZONE, now_local
-from data_access.forces import classify, reason_for
 from data_access.importers.base import (
     LayoutError,
     Line,
     Occurrences,
     Parsed,
     csv_lines,
+    data_rows,
     fin_year_of_month,
+    match_force,
     parse_float,
     parse_month,
     require_columns,
     row_key,
-    width_reason,
 )
 from data_access.importers.labels import is_arrest, outcome_for
 
@@ -25,13 +25,6 @@ STREET_WHAT = ("a data.police.uk street-level crime file (Crime ID, Month, Repor
                "layout with Easting and Northing and no Crime ID)")
 OUTCOMES_WHAT = "a data.police.uk outcomes file"
 SAS_WHAT = "a data.police.uk stop-and-search file"
-
-
-def _force(fields, pos, name="Falls within"):
-    """(code, None) for a territorial force, else (None, quarantine reason)."""
-    text = fields[pos[name]]
-    code, kind = classify(text)
-    return (code, None) if code else (None, reason_for(text, kind))
 
 
 def _coordinate(text: str, low: float, high: float) -> float | None:
@@ -54,36 +47,28 @@ def _outcome(parsed: Parsed, label: str) -> tuple:
     return label, mapped[0], mapped[1]
 
 
-def _month_and_force(parsed: Parsed, line: Line, fields: list, header: list, pos: dict):
-    """The checks every police.uk row shares: width, month and force; None (with line.reason) on failure."""
-    line.reason = width_reason(fields, header)
-    if line.reason:
-        return None
+def _month_and_force(parsed: Parsed, line: Line, fields: list, pos: dict):
+    """The checks every police.uk row shares: month and force; None (with line.reason) on failure."""
     try:
         month = parse_month(fields[pos["Month"]])
     except ValueError as exc:
         line.reason = f"bad date: {exc}"
         return None
-    code, line.reason = _force(fields, pos)
+    code, line.reason = match_force(fields[pos["Falls within"]], parsed)
     if line.reason:
-        if line.reason.startswith("unknown"):
-            # Reported in the import summary as well as on the quarantined row.
-            parsed.note("unknown_force_names", fields[pos["Falls within"]].strip())
         return None
     return month, code
 
 
 def parse_street(text: str, file_name: str = "") -> Parsed:
-    header, rows = csv_lines(text)
+    parsed, occ = Parsed([]), Occurrences()
+    header, rows = csv_lines(text, parsed)
     pos = require_columns(header, ("Month", "Falls within", "Crime type"), STREET_WHAT)
     has_lonlat = "Longitude" in pos and "Latitude" in pos
     if not has_lonlat and not ("Easting" in pos and "Northing" in pos):
         raise LayoutError(f"unsupported layout: expected {STREET_WHAT}; no coordinate columns found")
-    parsed, occ = Parsed([]), Occurrences()
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        checked = _month_and_force(parsed, line, fields, header, pos)
+    for line, fields in data_rows(parsed, rows, header):
+        checked = _month_and_force(parsed, line, fields, pos)
         if checked is None:
             continue
         month, code = checked
@@ -100,7 +85,7 @@ def parse_street(text: str, file_name: str = "") -> Parsed:
         crime_id = fields[pos["Crime ID"]].strip() if "Crime ID" in pos else ""
         label, out_code, group = _outcome(parsed, fields[pos["Last outcome category"]]) \
             if "Last outcome category" in pos else (None, None, None)
-        key = occ.key("street", code, month, crime_id or raw)
+        key = occ.key("street", code, month, crime_id or line.raw)
         line.records.append({
             "row_key": key, "force_code": code, "month": month, "fin_year": fin_year_of_month(month),
             "crime_id": crime_id or None, "crime_type": crime_type[:80], "outcome_label": label,
@@ -111,13 +96,11 @@ def parse_street(text: str, file_name: str = "") -> Parsed:
 
 
 def parse_outcomes(text: str, file_name: str = "") -> Parsed:
-    header, rows = csv_lines(text)
-    pos = require_columns(header, ("Crime ID", "Month", "Falls within", "Outcome type"), OUTCOMES_WHAT)
     parsed = Parsed([])
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        checked = _month_and_force(parsed, line, fields, header, pos)
+    header, rows = csv_lines(text, parsed)
+    pos = require_columns(header, ("Crime ID", "Month", "Falls within", "Outcome type"), OUTCOMES_WHAT)
+    for line, fields in data_rows(parsed, rows, header):
+        checked = _month_and_force(parsed, line, fields, pos)
         if checked is None:
             continue
         month, code = checked
@@ -147,22 +130,15 @@ def force_from_file_name(file_name: str) -> tuple[str | None, str | None]:
 
 
 def parse_stop_search(text: str, file_name: str = "", force: str | None = None) -> Parsed:
-    header, rows = csv_lines(text)
+    parsed, occ = Parsed([]), Occurrences()
+    header, rows = csv_lines(text, parsed)
     pos = require_columns(header, ("Type", "Date", "Outcome", "Object of search"), SAS_WHAT)
     name, file_month = force_from_file_name(file_name)
-    force_name = force or name
-    code, kind = classify(force_name or "")
+    code, reason = match_force(force or name or "")
     if code is None:
         raise LayoutError(f"unsupported layout: {SAS_WHAT} names no force; name the file like "
-                          f"2019-06-greater-manchester-stop-and-search.csv or pass --force "
-                          f"({reason_for(force_name or '', kind)})")
-    parsed, occ = Parsed([]), Occurrences()
-    for number, raw, fields in rows:
-        line = Line(number, raw)
-        parsed.lines.append(line)
-        line.reason = width_reason(fields, header)
-        if line.reason:
-            continue
+                          f"2019-06-greater-manchester-stop-and-search.csv or pass --force ({reason})")
+    for line, fields in data_rows(parsed, rows, header):
         try:
             stamp = datetime.fromisoformat(fields[pos["Date"]].strip())
         except ValueError:
@@ -183,7 +159,7 @@ def parse_stop_search(text: str, file_name: str = "", force: str | None = None) 
         month = file_month or f"{stamp:%Y-%m}"
         outcome = fields[pos["Outcome"]].strip()
         line.records.append({
-            "row_key": occ.key("sas", code, month, raw), "force_code": code, "month": month,
+            "row_key": occ.key("sas", code, month, line.raw), "force_code": code, "month": month,
             "fin_year": fin_year_of_month(month), "occurred_at": stamp, "search_type": search_type[:60],
             "object_of_search": fields[pos["Object of search"]].strip()[:120] or None,
             "outcome": outcome[:120] or None, "arrest": is_arrest(outcome)})

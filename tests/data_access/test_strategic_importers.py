@@ -1,4 +1,5 @@
-"""Importers against every real shared file, and against synthetic bad files made here."""
+"""Importers against files in the real layouts written here, and (where the shared folder is present) against
+every real shared file."""
 
 import csv
 
@@ -20,10 +21,18 @@ from data_access.schema_strategic import (
     import_quarantine,
 )
 from tests.helpers import actor_for
-from tests.strategic_data import LOOKUP, SHARED_FILES, drop_demo_data, needs_odfpy, public_dir
-
-STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
-                 "Crime type,Last outcome category,Context")
+from tests.strategic_data import LOOKUP, SHARED_FILES, drop_demo_data, needs_odfpy, needs_public_data, public_dir
+from tests.strategic_files import (
+    STREET_HEADER,
+    all_forces,
+    recorded_crime_csv,
+    stop_search_csv,
+    street_csv,
+    street_row,
+    use_of_force_csv,
+    workforce_csv,
+    workforce_ods,
+)
 
 
 def _counts(store) -> dict:
@@ -36,11 +45,10 @@ def _admin(store):
     return actor_for(store, "admin")
 
 
-def _street(*rows: str, header: str = STREET_HEADER, newline: str = "\n", bom: bool = False) -> bytes:
-    text = newline.join((header, *rows)) + newline
-    return (("\ufeff" if bom else "") + text).encode()
+_street = street_csv
 
 
+@needs_public_data
 @pytest.mark.parametrize("relative,kind,reasons", SHARED_FILES, ids=[f[0].rsplit("/", 1)[-1] for f in SHARED_FILES])
 def test_every_shared_file_loads_or_quarantines_every_row(store, relative, kind, reasons):
     if relative.endswith(".ods"):
@@ -57,6 +65,25 @@ def test_every_shared_file_loads_or_quarantines_every_row(store, relative, kind,
     assert quarantined == report["rows_quarantined"]
 
 
+def test_street_rows_keep_asb_without_crime_ids_and_map_every_outcome_label(sqlite_store, tmp_path):
+    drop_demo_data(sqlite_store)
+    path = tmp_path / "police-uk-2017-01-merseyside-street.csv"
+    path.write_bytes(street_csv(street_row(), street_row(),  # two identical ASB lines: two real incidents
+                                street_row("c1", crime_type="Burglary", outcome="Local resolution"),
+                                street_row("c2", crime_type="Burglary", outcome="Offender given a caution"),
+                                street_row("c3", crime_type="Burglary", outcome="Under investigation")))
+    report = import_path(sqlite_store, _admin(sqlite_store), "street", path)
+    assert (report["rows_read"], report["rows_loaded"], report["rows_duplicated"]) == (5, 5, 0)
+    with sqlite_store.engine.connect() as conn:
+        asb = conn.execute(select(func.count()).where(bench_street_crime.c.crime_type == "Anti-social behaviour",
+                                                      bench_street_crime.c.crime_id.is_(None),
+                                                      bench_street_crime.c.outcome_label.is_(None))).scalar()
+        codes = dict(conn.execute(select(bench_street_crime.c.crime_id, bench_street_crime.c.outcome_code)
+                                  .where(bench_street_crime.c.crime_id.is_not(None))).all())
+    assert asb == 2 and codes == {"c1": 8, "c2": 3, "c3": 0}
+
+
+@needs_public_data
 def test_shared_street_files_keep_asb_rows_without_crime_ids(sqlite_store):
     drop_demo_data(sqlite_store)
     base = public_dir()
@@ -75,6 +102,23 @@ def test_shared_street_files_keep_asb_rows_without_crime_ids(sqlite_store):
     assert unmapped == 0  # every label of both years maps to an outcome code
 
 
+def test_stop_search_utc_times_become_local_time_and_stay_in_the_published_month(sqlite_store, tmp_path):
+    drop_demo_data(sqlite_store)
+    path = tmp_path / "2019-06-greater-manchester-stop-and-search.csv"
+    path.write_bytes(stop_search_csv(("2019-05-31T23:01:00+00:00", "A no further action disposal"),
+                                     ("2019-06-12T10:30:00+00:00", "Arrest"),
+                                     ("2019-06-12T10:30:00+00:00", "Arrest")))
+    report = import_path(sqlite_store, _admin(sqlite_store), "stop-search", path)
+    assert (report["rows_loaded"], report["rows_duplicated"]) == (3, 0)
+    with sqlite_store.engine.connect() as conn:
+        rows = conn.execute(select(bench_stop_search.c.month, bench_stop_search.c.occurred_at,
+                                   bench_stop_search.c.force_code, bench_stop_search.c.arrest)).all()
+    assert {r.month for r in rows} == {"2019-06"} and {r.force_code for r in rows} == {"greater-manchester"}
+    assert min(r.occurred_at for r in rows).isoformat() == "2019-06-01T00:01:00"  # 23:01 UTC is 00:01 BST
+    assert sum(r.arrest for r in rows) == 2
+
+
+@needs_public_data
 def test_stop_search_utc_times_stay_in_the_published_month(sqlite_store):
     drop_demo_data(sqlite_store)
     path = public_dir() / SHARED_FILES[2][0]
@@ -87,6 +131,26 @@ def test_stop_search_utc_times_stay_in_the_published_month(sqlite_store):
     assert arrests == 98
 
 
+def test_recorded_crime_keeps_repeated_lines_and_negative_adjustments_written(sqlite_store):
+    drop_demo_data(sqlite_store)
+    data = recorded_crime_csv(
+        ("2017/18", 1, "Action Fraud", "Fraud offences recorded by Action Fraud", "Fraud offences",
+         "Fraud: action fraud", "AF", 66776),
+        ("2017/18", 1, "Avon and Somerset", "Homicide", "Homicide", "Homicide", "1", 2),
+        ("2017/18", 1, "Avon and Somerset", "Homicide", "Homicide", "Homicide", "1", 2),
+        ("2017/18", 2, "Kent", "Criminal damage to a dwelling", "Criminal damage and arson", "Criminal damage",
+         "58C", -1))
+    report = import_file(sqlite_store, _admin(sqlite_store), "recorded-crime", data, "prc-pfa-tables201718.csv")
+    assert report["notes"]["negative_counts"] == {"Criminal damage": 1}
+    assert report["reasons"] == {"not a territorial police force": 1}
+    assert (report["rows_loaded"], report["rows_duplicated"]) == (3, 0)  # the repeated line is a second count
+    with sqlite_store.engine.connect() as conn:
+        homicide = conn.execute(select(func.sum(bench_recorded_crime.c.offences)).where(
+            bench_recorded_crime.c.force_code == "avon-and-somerset")).scalar()
+    assert homicide == 4
+
+
+@needs_public_data
 def test_recorded_crime_keeps_repeated_lines_and_negative_adjustments(sqlite_store):
     drop_demo_data(sqlite_store)
     report = import_path(sqlite_store, _admin(sqlite_store), "recorded-crime", public_dir() / SHARED_FILES[3][0])
@@ -99,8 +163,9 @@ def test_recorded_crime_keeps_repeated_lines_and_negative_adjustments(sqlite_sto
     assert forces == 43 and homicide == 4
 
 
-def test_reimporting_the_same_file_changes_nothing(store):
-    path = public_dir() / SHARED_FILES[10][0]
+def test_reimporting_the_same_file_changes_nothing(store, tmp_path):
+    path = tmp_path / "april2017-march2018.csv"
+    path.write_bytes(use_of_force_csv(all_forces(2000, 37)))
     first = import_path(store, _admin(store), "use-of-force", path)
     before = _counts(store)
     version = store.data_version()
@@ -110,6 +175,26 @@ def test_reimporting_the_same_file_changes_nothing(store):
     assert _counts(store) == before and store.data_version() == version
 
 
+def test_workbook_after_the_tidied_csv_finds_its_figures_already_loaded_written(sqlite_store, tmp_path):
+    needs_odfpy()
+    drop_demo_data(sqlite_store)
+    fte = {code: (v, v + 10.5, v + 20.25) for code, v in all_forces(1000, 50).items()}
+    (tmp_path / "2018.csv").write_bytes(workforce_csv(fte))
+    (tmp_path / "police-workforce-sep18-tables.ods").write_bytes(workforce_ods(fte))
+    first = import_path(sqlite_store, _admin(sqlite_store), "workforce", tmp_path / "2018.csv")
+    report = import_path(sqlite_store, _admin(sqlite_store), "workforce",
+                         tmp_path / "police-workforce-sep18-tables.ods")
+    assert (first["rows_read"], first["rows_loaded"], first["rows_quarantined"]) == (57, 43, 14)
+    assert (report["rows_read"], report["rows_duplicated"], report["rows_loaded"]) == (57, 43, 0)
+    assert set(report["reasons"]) == {"regional total, not a force", "total row, not a force",
+                                      "not a territorial police force"}
+    with sqlite_store.engine.connect() as conn:
+        met = conn.execute(select(bench_workforce.c.officer_fte).where(
+            bench_workforce.c.force_code == "metropolitan")).scalars().all()
+    assert sorted(met) == list(fte["metropolitan"])
+
+
+@needs_public_data
 def test_workbook_after_the_tidied_csvs_finds_its_figures_already_loaded(sqlite_store):
     needs_odfpy()
     drop_demo_data(sqlite_store)
@@ -123,6 +208,7 @@ def test_workbook_after_the_tidied_csvs_finds_its_figures_already_loaded(sqlite_
     assert len(met) == 3 and round(max(met), 2) == 30871.22
 
 
+@needs_public_data
 def test_lookup_file_is_rejected_with_the_expected_layout_and_matches_every_force(sqlite_store):
     path = public_dir() / LOOKUP
     report = import_path(sqlite_store, _admin(sqlite_store), "street", path)
@@ -320,8 +406,7 @@ def test_removal_is_blocked_only_by_imports_that_hold_its_rows(sqlite_store):
     assert str(revised["batch_id"]) in batch_summary(sqlite_store, admin, kent["batch_id"])["blocked"]
 
 
-STREET_HEAD = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
-               "Last outcome category,Context\n")
+STREET_HEAD = STREET_HEADER + "\n"
 
 
 def test_dates_in_the_future_are_quarantined_or_refused(sqlite_store):
@@ -352,13 +437,19 @@ def test_a_row_with_a_shifted_column_is_quarantined_not_loaded_wrong(sqlite_stor
     assert report["rows_loaded"] == 0 and report["reasons"] == {"too many fields": 1}
 
 
-def test_a_header_without_rows_and_an_unclosed_quote_are_refused_whole(sqlite_store):
+def test_a_header_without_rows_is_refused_and_a_runaway_quote_is_quarantined_to_the_end(sqlite_store):
     admin = _admin(sqlite_store)
     empty = import_file(sqlite_store, admin, "street", STREET_HEAD.encode(), "2019-01-kent-street.csv")
     assert empty["status"] == "rejected" and "no data rows" in empty["message"]
-    broken = STREET_HEAD + 'a1,2019-01,Kent Police,Kent Police,0.5,51.2,"On or near X\n' + "x" * 140_000 + "\n"
+    good = "a0,2019-01,Kent Police,Kent Police,0.5,51.2,On or near X,E01,X 001A,Burglary,,\n"
+    # A quote that runs on past the csv module's field limit: every line from it to the end is quarantined.
+    broken = STREET_HEAD + good + 'a1,2019-01,Kent Police,Kent Police,0.5,51.2,"On or near X\n' + \
+        ("x" * 1000 + "\n") * 140 + good.replace("a0", "a2")
     report = import_file(sqlite_store, admin, "street", broken.encode(), "2019-01-kent-street-2.csv")
-    assert report["status"] == "rejected" and "unclosed quote" in report["message"]
+    assert report["status"] == "loaded" and report["rows_loaded"] == 1
+    assert report["rows_quarantined"] == 142 and report["rows_read"] == 143  # every physical line after the header
+    assert report["message"] == "lines 3-144: unclosed quote; 142 line(s) quarantined"
     with sqlite_store.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(import_batch).where(
-            import_batch.c.status == "rejected")).scalar() == 2
+        lines = conn.execute(select(import_quarantine.c.line_number).where(
+            import_quarantine.c.batch_id == report["batch_id"])).scalars().all()
+    assert sorted(lines) == list(range(3, 145))

@@ -1,4 +1,5 @@
-"""Strategic reads over imported real data: ranks, KPIs, costs, BCUs, tactics, access, public suppression."""
+"""Strategic reads over imported data in the real layouts: ranks, KPIs, costs, BCUs, tactics, access, public
+suppression; and, where the shared folder is present, over the real files."""
 
 import time
 
@@ -12,7 +13,8 @@ from data_access.schema import audit_log, org_unit
 from data_access.schema_strategic import bench_cost, bench_tactic
 from data_access.strategic import bcu_view, benchmark_view, set_tactic
 from tests.helpers import actor_for
-from tests.strategic_data import SHARED_FILES, drop_demo_data, public_dir
+from tests.strategic_data import SHARED_FILES, drop_demo_data, needs_public_data, public_dir
+from tests.strategic_files import all_forces, use_of_force_csv, workforce_csv
 
 
 def _load_shared(store, kinds=("workforce", "use-of-force", "recorded-crime", "street")):
@@ -22,6 +24,20 @@ def _load_shared(store, kinds=("workforce", "use-of-force", "recorded-crime", "s
             import_path(store, admin, kind, public_dir() / relative)
 
 
+def _load_written(store, tmp_path):
+    """Officer FTE and use of force for all 43 forces in 2017/18 and 2018/19, in the published layouts."""
+    admin = actor_for(store, "admin")
+    fte = {code: (v, v + 5, v + 10, v + 15) for code, v in all_forces(1000, 50).items()}
+    files = {"officer-fte-2019.csv": ("workforce", workforce_csv(
+                 fte, ("September 2017", "March 2018", "September 2018", "March 2019"))),
+             "april2017-march2018.csv": ("use-of-force", use_of_force_csv(all_forces(2100, 35))),
+             "april2018-march2019.csv": ("use-of-force", use_of_force_csv(all_forces(2000, 37)))}
+    for name, (kind, data) in files.items():
+        (tmp_path / name).write_bytes(data)
+        assert import_path(store, admin, kind, tmp_path / name)["rows_loaded"] == 43
+
+
+@needs_public_data
 def test_forces_ranked_on_real_data_with_kpis(store):
     drop_demo_data(store)
     _load_shared(store)
@@ -39,26 +55,26 @@ def test_forces_ranked_on_real_data_with_kpis(store):
     assert len(view["trend"]) == 3  # a rank in each of three years
 
 
-def test_without_cost_data_ranks_on_performance_alone(sqlite_store):
+def test_without_cost_data_ranks_on_performance_alone(sqlite_store, tmp_path):
     drop_demo_data(sqlite_store)
-    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+    _load_written(sqlite_store, tmp_path)
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(bench_cost)).scalar() == 0
     view = benchmark_view(sqlite_store, actor_for(sqlite_store, "leader"), "public_contact", "kent")
     assert not view["has_costs"] and view["table"]["cost_rank"].isna().all()
-    assert view["table"]["rank"].notna().all()
+    assert view["period"] == "2018/19" and view["table"]["rank"].notna().sum() == 43
 
 
-def test_synthetic_demo_data_and_costs_are_flagged(sqlite_store):
-    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+def test_synthetic_demo_data_and_costs_are_flagged(sqlite_store, tmp_path):
+    _load_written(sqlite_store, tmp_path)
     view = benchmark_view(sqlite_store, actor_for(sqlite_store, "leader"), "public_contact", "kent", "2018/19")
     assert view["has_costs"] and view["synthetic_costs"] and view["synthetic_data"]
     assert public_summary(sqlite_store)["synthetic"]
     assert view["table"]["cost_rank"].notna().sum() == 43
 
 
-def test_recommendations_come_from_better_ranked_forces(sqlite_store):
-    _load_shared(sqlite_store, ("workforce", "use-of-force"))
+def test_recommendations_come_from_better_ranked_forces(sqlite_store, tmp_path):
+    _load_written(sqlite_store, tmp_path)
     with sqlite_store.engine.begin() as conn:
         conn.execute(delete(bench_tactic))
     admin = actor_for(sqlite_store, "admin")
