@@ -1,6 +1,7 @@
 """Beacon: the Flask server, login, request guard and Dash app, built by create_app(config)."""
 
 import logging
+import os
 import secrets
 import time
 from datetime import timedelta
@@ -9,22 +10,27 @@ from urllib.parse import urlsplit
 
 import dash
 import flask
+from dash.exceptions import CallbackException, InvalidCallbackReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from markupsafe import escape
+from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
 import callbacks
 from config import Config, from_env
-from data_access.accounts import authenticate, end_sessions, load_actor, session_epoch, too_many_failures
+from data_access.accounts import authenticate, end_sessions, load_actor, session_epoch
 from data_access.audit import record_event
 from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.store import Store, open_store_from
+from data_access.throttle import forgive, reserve_attempt
 from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
+from web.headers import add_security_headers, content_security_policy
+from web.limits import DASH_UPDATE, body_limit, nul_in_request
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("beacon")
@@ -39,6 +45,9 @@ PUBLIC_PATHS = {"/assets/beacon.css"}
 PUBLIC_BLUEPRINT = "public"
 # Callback inputs that fire on a timer, not a person: they must not keep an idle session alive.
 BACKGROUND_TRIGGERS = {"bell-refresh.n_intervals", "st-import-poll.n_intervals", "fsu-poll.n_intervals"}
+# What a malformed callback request raises inside Dash or Beacon (a string where a list belongs, an id
+# no column can hold, a missing key): the browser sent something no page of Beacon sends.
+MALFORMED = (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError)
 
 
 class SessionUser(UserMixin):
@@ -86,13 +95,16 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _idle_expired(config: Config) -> bool:
-    """True when the session has seen no action by a person for longer than the idle limit."""
+def _session_expired(config: Config) -> str | None:
+    """Why the session must end (its absolute lifetime from sign-in, or idleness), or None."""
     sess = flask.session
     now = time.time()
+    # The lifetime counts from sign-in, however busy the session: a stolen cookie dies with it.
+    if now - sess.get("signed_in_at", 0) > config.session_minutes * 60:
+        return "lifetime"
     last = sess.get("last_active", now)
     if now - last > config.idle_minutes * 60:
-        return True
+        return "idle"
     req = flask.request
     timer_only = False
     if req.path == "/_dash-update-component" and req.is_json:
@@ -100,7 +112,7 @@ def _idle_expired(config: Config) -> bool:
         timer_only = bool(changed) and changed <= BACKGROUND_TRIGGERS
     if not timer_only:
         sess["last_active"] = now
-    return False
+    return None
 
 
 def _raised_in_beacon(exc: BaseException) -> bool:
@@ -132,15 +144,26 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
         return SessionUser(actor)
 
     @server.before_request
+    def _guard_input():
+        # Set before anything reads the body: only the administrator's upload may be large.
+        actor = current_user.actor if current_user.is_authenticated else None
+        flask.request.max_content_length = body_limit(actor, config.max_request_kb * 1024,
+                                                      config.max_upload_mb * 1024 * 1024)
+        if nul_in_request():
+            raise BadRequest("the request contains a NUL character, which no Beacon form or page sends")
+        return None
+
+    @server.before_request
     def _require_login():
         endpoint = flask.request.endpoint or ""
         if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
                 or flask.request.path in PUBLIC_PATHS:
             return None
         if current_user.is_authenticated:
-            if _idle_expired(config):
+            reason = _session_expired(config)
+            if reason:
                 record_event(store, current_user.actor, "logout", "session", current_user.actor.username,
-                             detail={"reason": "idle"})
+                             detail={"reason": reason})
                 logout_user()
                 flask.session.clear()
             else:
@@ -161,28 +184,42 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
             sess["csrf"] = secrets.token_urlsafe(24)
             return _login_page("Your sign-in form expired. Please try again.", csrf=sess["csrf"],
                                next_url=next_url), 400
-        if too_many_failures(store, form.get("username", "")):
-            return _login_page("Too many failed attempts. Wait 15 minutes or ask an administrator.",
-                               form.get("username", ""), sess["csrf"], next_url), 429
-        actor = authenticate(store, form.get("username", ""), form.get("password", ""),
-                             remote=flask.request.remote_addr)
+        username, remote = form.get("username", ""), flask.request.remote_addr
+        wait = reserve_attempt(store, username, remote)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            record_event(store, None, "login_throttled", "session", username.strip().lower()[:60],
+                         detail={"remote": remote, "wait_seconds": round(wait)})
+            return _login_page(f"Too many failed attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                               username, sess["csrf"], next_url), 429
+        actor = authenticate(store, username, form.get("password", ""), remote=remote)
         if actor is None:
-            return _login_page("Username or password not recognised.", form.get("username", ""),
-                               sess["csrf"], next_url), 401
+            return _login_page("Username or password not recognised.", username, sess["csrf"], next_url), 401
+        forgive(store, username, remote)
         sess.clear()
-        sess.permanent = True
-        sess["last_active"] = time.time()
+        # A browser-session cookie: flask-login's "strong" protection only acts on non-permanent sessions,
+        # and the lifetime is enforced from signed_in_at, not by the cookie's expiry.
+        sess.permanent = False
+        sess["signed_in_at"] = sess["last_active"] = time.time()
         sess["epoch"] = session_epoch(store, actor.user_id)
+        sess["csrf"] = secrets.token_urlsafe(24)
         login_user(SessionUser(actor))
         return flask.redirect(next_url)
 
-    @server.route("/logout", endpoint="logout")
+    @server.route("/logout", methods=["GET", "POST"], endpoint="logout")
     def _logout():
+        # Signing out changes state, so only a POST with the session's token does it; a GET (a link, an
+        # image another site embeds) gets the confirmation form.
+        if flask.request.method == "GET":
+            return flask.render_template("signout.html", csrf=flask.session.get("csrf", ""),
+                                         stylesheets=STYLESHEETS)
+        if not flask.session.get("csrf") or flask.request.form.get("csrf") != flask.session.get("csrf"):
+            raise BadRequest("your sign-out form expired; reload the page and sign out again")
         if current_user.is_authenticated:
             end_sessions(store, current_user.actor)
         logout_user()
         flask.session.clear()
-        return flask.redirect("/login")
+        return flask.redirect("/login?signed_out=1")
 
     @server.route("/vendor/<path:filename>", endpoint="vendor")
     def _vendor(filename):
@@ -216,22 +253,24 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     def _unexpected(exc):
         if isinstance(exc, HTTPException):
             return exc
-        if flask.request.path == "/_dash-update-component" and isinstance(exc, (KeyError, TypeError, ValueError)) \
-                and not _raised_in_beacon(exc):
-            log.warning("malformed callback request: %r", exc)
-            return flask.jsonify({"error": "malformed callback request"}), 400
+        if isinstance(exc, DataError) or (isinstance(exc, StatementError) and isinstance(exc.orig, MALFORMED)):
+            # A value the database cannot hold (an id beyond its integer type, a NUL byte): the input is bad.
+            log.warning("value out of range on %s: %s", flask.request.path, str(exc).splitlines()[0][:200])
+            return flask.jsonify({"error": "a value in the request is out of range for Beacon's records"}), 400
+        if flask.request.path == DASH_UPDATE and (isinstance(exc, MALFORMED) or (
+                isinstance(exc, CallbackException) and not isinstance(exc, InvalidCallbackReturnValue))):
+            # Logged with its traceback, so a Beacon bug that looks like bad input is still seen.
+            log.warning("malformed callback request: %r", exc, exc_info=not isinstance(exc, IndexError)
+                        and _raised_in_beacon(exc))
+            return flask.jsonify({"error": "malformed callback request: an input is missing or of the wrong "
+                                           "type"}), 400
         log.exception("unhandled error on %s", flask.request.path)
         return flask.jsonify({"error": "internal error"}), 500
 
     @server.after_request
     def _headers(resp):
-        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
-        resp.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user and getattr(current_user, "is_authenticated", False):
-            # Personal data must not linger in shared browser caches.
-            resp.headers.setdefault("Cache-Control", "no-store")
-        return resp
+        return add_security_headers(resp, server.config["BEACON_CSP"],
+                                    bool(current_user and getattr(current_user, "is_authenticated", False)))
 
 
 def _seed_if_empty(store: Store, config: Config) -> None:
@@ -257,8 +296,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         SESSION_COOKIE_SECURE=config.secure_cookies,
         # Largest request accepted (an import upload arrives base64-encoded inside a callback).
         MAX_CONTENT_LENGTH=config.max_upload_mb * 1024 * 1024,
+        # Flask rejects a signed cookie older than this; the lifetime itself is checked from signed_in_at.
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
-        SESSION_REFRESH_EACH_REQUEST=True,
         TESTING=config.testing,
     )
     _install_auth(server, store, config)
@@ -275,7 +314,10 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None)
+    app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None,
+                                     csrf=flask.session.get("csrf", ""))
+    # The renderer's inline start-up script is allowed by its hash, so no page needs 'unsafe-inline'.
+    server.config["BEACON_CSP"] = content_security_policy(app.csp_hashes())
     callbacks.register(app, store)
     app.beacon_store = store
     if not config.testing:
@@ -292,6 +334,8 @@ def main() -> None:
     from waitress import serve
 
     logging.basicConfig(level=logging.INFO)
+    # Everything the server writes (database, cache, uploads in transit) is private to its account.
+    os.umask(0o077)
     config = from_env()
     app = create_app(config)
     print(f"Beacon is running on http://{config.host}:{config.port}/  (demo logins: see README.md)", flush=True)

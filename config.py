@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from data_access.files import private_dir
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -20,7 +22,7 @@ def _secret_key(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     key = secrets.token_hex(32)
     # Created private: the key signs every session cookie.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -45,6 +47,8 @@ class Config:
     threads: int = 8
     secure_cookies: bool = False
     max_upload_mb: int = 300
+    # Every request but an administrator's upload: callbacks and forms are small.
+    max_request_kb: int = 512
     demo_preset: str = "demo"
     generate_on_empty: bool = True
     testing: bool = False
@@ -81,6 +85,7 @@ def from_env() -> Config:
         threads=int(os.environ.get("BEACON_THREADS", "8")),
         secure_cookies=os.environ.get("BEACON_SECURE_COOKIES", "0") == "1",
         max_upload_mb=int(os.environ.get("BEACON_MAX_UPLOAD_MB", "300")),
+        max_request_kb=int(os.environ.get("BEACON_MAX_REQUEST_KB", "512")),
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,

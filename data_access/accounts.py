@@ -1,19 +1,15 @@
 """User accounts: password checks with argon2 and loading the actor for a session."""
 
-from datetime import timedelta
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data_access.actor import Actor
 from data_access.clock import now_local
 from data_access.audit import write_audit
-from data_access.schema import audit_log, officer, user_account
-
-# Sign-in throttle: this many failures for one username within the window locks it out for the window.
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
+from data_access.errors import NotFound
+from data_access.permissions import require
+from data_access.schema import officer, user_account
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a miss costs the same time as a wrong password.
@@ -75,17 +71,6 @@ def authenticate(store, username: str, password: str, remote: str | None = None)
     return actor
 
 
-def too_many_failures(store, username: str) -> bool:
-    """True when this username has failed to sign in MAX_FAILURES times within FAILURE_WINDOW."""
-    username = (username or "").strip().lower()[:60]
-    since = now_local() - FAILURE_WINDOW
-    with store.engine.connect() as conn:
-        failures = conn.execute(select(func.count()).select_from(audit_log).where(
-            (audit_log.c.action == "login_failed") & (audit_log.c.object_id == username)
-            & (audit_log.c.at >= since))).scalar_one()
-    return failures >= MAX_FAILURES
-
-
 def session_epoch(store, user_id: int) -> int:
     """The account's current session epoch; sessions stamped with an older one are void."""
     with store.engine.connect() as conn:
@@ -99,3 +84,16 @@ def end_sessions(store, actor: Actor) -> None:
         conn.execute(user_account.update().where(user_account.c.id == actor.user_id)
                      .values(session_epoch=user_account.c.session_epoch + 1))
         write_audit(conn, actor, "logout", "session", actor.username)
+
+
+def set_account_active(store, actor: Actor, username: str, active: bool) -> None:
+    """Activate or deactivate an account; either way every session it had ends (audited)."""
+    require(actor, "account.admin")
+    username = (username or "").strip().lower()[:60]
+    with store.engine.begin() as conn:
+        # A re-activated account must not revive cookies issued before it was stopped: bump the epoch too.
+        done = conn.execute(user_account.update().where(user_account.c.username == username).values(
+            active=active, session_epoch=user_account.c.session_epoch + 1)).rowcount
+        if not done:
+            raise NotFound(f"no account {username!r}")
+        write_audit(conn, actor, "account_activated" if active else "account_deactivated", "account", username)

@@ -5,14 +5,19 @@ from pathlib import Path
 
 import diskcache
 
+from data_access.files import private_dir, private_file
+
 
 class ResultCache:
     """Memoise expensive reads; keys always include the data version and the scope key."""
 
     def __init__(self, directory: Path | str, ttl_seconds: int = 3600):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        # Cached reads hold crime references and names: the folder and its index are private.
+        private_dir(self.directory)
         self._cache = diskcache.Cache(str(self.directory), size_limit=512 * 1024 * 1024)
+        for index in self.directory.glob("cache.db*"):
+            private_file(index)
         self.ttl = ttl_seconds
 
     @staticmethod

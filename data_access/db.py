@@ -5,6 +5,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Engine
 
+from data_access.files import private_dir, private_file
 from data_access.schema import meta, metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -24,8 +25,12 @@ def make_engine(url: str) -> Engine:
     """Create an engine for url, with WAL and a busy timeout on SQLite."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            # Crime references and names live here: only Beacon's account may read the file. SQLite gives
+            # its -wal and -shm files the database file's permissions. Only folders Beacon creates are
+            # tightened, so a database placed in a shared folder does not change that folder.
+            private_dir(Path(path).parent, own=False)
+            private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

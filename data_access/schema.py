@@ -71,6 +71,17 @@ user_account = Table(
     Column("session_epoch", Integer, nullable=False, default=0, server_default="0"),
 )
 
+# Sign-in throttle, one row per key ("account:<name>" or "address:<ip>"), shared by every process and host.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False, default=0),
+    # Epoch seconds: the last failure (failures older than the window are forgotten) and the end of the wait.
+    Column("last_failure", Float, nullable=False, default=0.0),
+    Column("blocked_until", Float, nullable=False, default=0.0),
+)
+
 # Harm table: editable offence catalogue with the Cambridge Crime Harm Index value per offence.
 offence = Table(
     "offence",

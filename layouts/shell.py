@@ -12,7 +12,16 @@ ROLE_LABELS = {
 }
 
 
-def navbar(actor) -> dbc.Navbar:
+def signout_form(csrf: str) -> html.Form:
+    """Sign out by POST with the session's token, so no link or embedded image can end a session."""
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf", value=csrf, id="logout-csrf"),
+        html.Button([html.I(className="bi bi-box-arrow-right me-1", **{"aria-hidden": "true"}), "Sign out"],
+                    type="submit", className="btn btn-outline-light signout", id="logout"),
+    ], method="POST", action="/logout", className="m-0")
+
+
+def navbar(actor, csrf: str = "") -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
             html.A([html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"],
@@ -24,15 +33,14 @@ def navbar(actor) -> dbc.Navbar:
                 html.Span([html.Span(actor.display_name, className="fw-semibold"),
                            html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],
                           className="user-label d-none d-md-flex"),
-                html.A([html.I(className="bi bi-box-arrow-right me-1", **{"aria-hidden": "true"}), "Sign out"],
-                       href="/logout", className="btn btn-outline-light signout", id="logout"),
+                signout_form(csrf),
             ], className="d-flex align-items-center gap-2 ms-auto"),
         ], fluid=True),
         color="dark", dark=True, className="beacon-navbar",
     )
 
 
-def build_shell(actor):
+def build_shell(actor, csrf: str = ""):
     """The whole page for a logged-in actor (the request guard keeps anonymous users out)."""
     if actor is None:
         return html.Div("Please sign in.", className="p-4")
@@ -40,7 +48,7 @@ def build_shell(actor):
     tabs = [dbc.Tab(TAB_BY_ID[t].layout(actor), label=TAB_BY_ID[t].label, tab_id=t, id=f"tab-{t}")
             for t in tab_ids]
     return html.Div([
-        navbar(actor),
+        navbar(actor, csrf),
         dbc.Container([
             dbc.Tabs(tabs, id="main-tabs", active_tab=tab_ids[0] if tab_ids else None, className="mt-2"),
         ], fluid=True, className="pb-4"),

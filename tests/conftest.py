@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import tempfile
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -25,13 +27,29 @@ def pytest_setup_options():
     return chrome_options()
 
 
+REPO_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+_instance_existed = REPO_INSTANCE.exists()
+
+
+def pytest_configure(config):
+    """Anything that falls back to the default data folder writes under a temporary folder, not the clone."""
+    if "BEACON_DATA_DIR" not in os.environ:
+        os.environ["BEACON_DATA_DIR"] = tempfile.mkdtemp(prefix="beacon-test-data-")
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1")
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Under CI a skipped test fails the run: every test must run somewhere before work lands."""
-    if hasattr(session.config, "workerinput") or not _in_ci() or exitstatus != 0:
+    """Under CI a skipped test fails the run; any run fails if the tests wrote a data folder into the clone."""
+    if hasattr(session.config, "workerinput"):
+        return
+    if REPO_INSTANCE.exists() and not _instance_existed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(f"tests wrote {REPO_INSTANCE}: tests must write only under temporary folders", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if not _in_ci() or exitstatus != 0:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
@@ -167,3 +185,10 @@ def login(client, username: str, password: str = DEMO_PASSWORD):
     with client.session_transaction() as sess:
         token = sess["csrf"]
     return client.post("/login", data={"username": username, "password": password, "csrf": token})
+
+
+def logout(client):
+    """Sign out as the page does: POST with the session's token."""
+    with client.session_transaction() as sess:
+        token = sess.get("csrf", "")
+    return client.post("/logout", data={"csrf": token})

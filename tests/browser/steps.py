@@ -34,8 +34,9 @@ def sign_in_again(dash_duo, username, ready_css="#main-tabs"):
 
 
 def sign_out(dash_duo):
-    """Sign out and wait for the login form."""
+    """Sign out through the confirmation form (sign-out is a POST) and wait for the login form."""
     dash_duo.driver.get(dash_duo.server.url.rstrip("/") + "/logout")
+    dash_duo.wait_for_element("#signout-confirm").click()
     dash_duo.wait_for_element("#username", timeout=15)
 
 

@@ -4,7 +4,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from data_access.importers import import_file
-from tests.browser.steps import sign_in, tap, wait_until
+from tests.browser.steps import sign_in, sign_out, tap, wait_until
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
@@ -52,7 +52,7 @@ def test_leader_opens_the_strategic_tab_then_the_public_page(dash_duo, app):
     pack = dash_duo.find_element("#st-pack-link")
     assert "area=burglary&force=merseyside" in pack.get_attribute("href")
     # Signed out, the public page still opens and shows aggregate figures only.
-    dash_duo.driver.get(base + "/logout")
+    sign_out(dash_duo)
     dash_duo.driver.get(base + "/public/")
     _wait(dash_duo, lambda: "open data" in dash_duo.driver.find_element(By.TAG_NAME, "h1").text)
     body = dash_duo.driver.find_element(By.TAG_NAME, "body").text

@@ -1,11 +1,9 @@
 """Login, logout, session expiry and the guard on every route and callback."""
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from data_access.schema import audit_log
-from tests.conftest import login
+from tests.conftest import login, logout
 from tests.dash_requests import payload
 
 
@@ -36,7 +34,7 @@ def test_login_and_logout(client):
     resp = login(client, "officer")
     assert resp.status_code == 302
     assert client.get("/").status_code == 200
-    client.get("/logout")
+    logout(client)
     assert client.get("/").status_code == 302
 
 
@@ -49,11 +47,68 @@ def test_open_redirect_is_refused(client):
     assert resp.headers["Location"] == "/"
 
 
-def test_session_expires(app, client):
+def test_session_ends_at_its_lifetime_from_sign_in_however_busy(app, client):
+    import time
+
     login(client, "officer")
     assert client.get("/").status_code == 200
-    # The signed session cookie carries its age; past the lifetime the server ignores it.
-    app.server.permanent_session_lifetime = timedelta(seconds=-1)
+    # Busy all along (last action a second ago), but signed in 721 minutes ago: the 720-minute limit holds.
+    with client.session_transaction() as sess:
+        sess["signed_in_at"] = time.time() - 721 * 60
+        sess["last_active"] = time.time() - 1
+    assert client.get("/").status_code == 302
+
+
+def test_session_cookie_is_not_permanent_so_strong_protection_applies(client):
+    login(client, "officer")
+    cookie = client.get_cookie("session")
+    assert cookie.expires is None  # a browser-session cookie
+
+
+def test_a_copied_cookie_from_another_browser_is_refused(app):
+    first = app.server.test_client()
+    first.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (force tablet)"
+    login(first, "officer")
+    copy = app.server.test_client()
+    copy.set_cookie("session", first.get_cookie("session").value)
+    assert copy.get("/", headers={"User-Agent": "Mozilla/5.0 (force tablet)"}).status_code == 200
+    assert copy.get("/", headers={"User-Agent": "Mozilla/5.0 (another machine)"}).status_code == 302
+
+
+def test_reactivating_an_account_does_not_revive_its_old_sessions(app, client):
+    from data_access.accounts import set_account_active
+    from data_access.permissions import SYSTEM
+
+    login(client, "officer")
+    assert client.get("/").status_code == 200
+    set_account_active(app.beacon_store, SYSTEM, "officer", False)
+    assert client.get("/").status_code == 302
+    set_account_active(app.beacon_store, SYSTEM, "officer", True)
+    assert client.get("/").status_code == 302
+    assert login(client, "officer").status_code == 302 and client.get("/").status_code == 200
+
+
+def test_only_the_account_administrator_may_stop_an_account(app):
+    import pytest
+
+    from data_access.accounts import load_actor, set_account_active
+    from data_access.errors import AccessDenied
+    from data_access.schema import user_account
+
+    with app.beacon_store.engine.connect() as conn:
+        sergeant_id = conn.execute(select(user_account.c.id).where(user_account.c.username == "sergeant")).scalar()
+    with pytest.raises(AccessDenied):
+        set_account_active(app.beacon_store, load_actor(app.beacon_store, sergeant_id), "officer", False)
+
+
+def test_sign_out_needs_a_post_with_the_session_token(client):
+    login(client, "officer")
+    page = client.get("/logout")
+    assert page.status_code == 200 and b'method="post"' in page.data
+    assert client.get("/").status_code == 200  # a GET (a link, an embedded image) does not sign out
+    assert client.post("/logout", data={"csrf": "forged"}).status_code == 400
+    assert client.get("/").status_code == 200
+    assert logout(client).status_code == 302
     assert client.get("/").status_code == 302
 
 
@@ -100,7 +155,7 @@ def test_control_characters_cannot_smuggle_an_off_site_redirect(client):
         resp = client.post("/login", data={"username": "officer", "password": "beacon-demo", "csrf": token,
                                            "next": target})
         assert resp.headers["Location"] == "/", target
-        client.get("/logout")
+        logout(client)
 
 
 def test_idle_session_ends_and_the_bell_timer_does_not_keep_it_alive(app, client):
@@ -120,10 +175,11 @@ def test_idle_session_ends_and_the_bell_timer_does_not_keep_it_alive(app, client
     assert client.get("/").status_code == 302
 
 
-def test_repeated_failures_lock_the_username(client):
+def test_repeated_failures_make_the_account_wait(client):
     for _ in range(5):
         assert login(client, "sergeant", "wrong").status_code == 401
-    assert login(client, "sergeant").status_code == 429
+    resp = login(client, "sergeant")
+    assert resp.status_code == 429 and b"Try again in 1 minute" in resp.data
     assert client.get("/").status_code == 302
 
 
@@ -138,5 +194,5 @@ def test_sign_out_voids_copies_of_the_session_cookie(app):
     copy = app.server.test_client()
     copy.set_cookie("session", cookie)
     assert copy.get("/").status_code == 200
-    first.get("/logout")
+    logout(first)
     assert copy.get("/").status_code == 302

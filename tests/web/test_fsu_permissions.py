@@ -3,7 +3,7 @@
 import pytest
 
 from data_access import fsu
-from tests.conftest import login
+from tests.conftest import login, logout
 from tests.dash_requests import payload, post
 from tests.helpers import actor_for
 
@@ -130,7 +130,7 @@ def test_every_refusal_is_audited_including_a_forged_job_id(app, client, store, 
     before = _denials(store)
     login(client, "officer")
     assert client.post("/_dash-update-component", json=_requests(app, listed[0]["person_id"])[0][1]).status_code == 403
-    client.get("/logout")
+    logout(client)
     login(client, "analyst")
     poll = payload(app, "fsu-run-done.data", {"fsu-poll.n_intervals": 1}, ["fsu-poll.n_intervals"])
     poll["state"] = [{"id": "fsu-job", "property": "data", "value": admin_job}]  # someone else's job

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from data_access.importers import import_file
 from data_access.schema import officer, person
 from layouts.tabs import tabs_for
-from tests.conftest import login
+from tests.conftest import login, logout
 from tests.dash_requests import find_callback, payload, post
 from tests.helpers import actor_for
 
@@ -73,7 +73,7 @@ def test_pack_needs_a_reader(app, client, sqlite_store):
     assert anon.status_code in (302, 401)
     login(client, "officer")
     assert client.get("/strategic/pack").status_code == 403
-    client.get("/logout")
+    logout(client)
     login(client, "leader")
     resp = client.get("/strategic/pack?force=merseyside")
     assert resp.status_code == 200
@@ -157,7 +157,7 @@ def test_administrator_uploads_and_follows_the_import_job(app, client, sqlite_st
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(bench_use_of_force.c.incidents)).scalars().all() == [12]
     # Another account, even another administrator's session, cannot follow this job; nor a made-up id.
-    client.get("/logout")
+    logout(client)
     login(client, "leader")
     assert _follow(client, app, job_id).status_code == 403
     assert _follow(client, app, 10**9).status_code == 403
