@@ -2,7 +2,10 @@
 
 from html.parser import HTMLParser
 
+import pandas as pd
+
 from layouts.public import render_page
+from layouts.strategic_pack import bcu_pack_html, pack_html
 from tests.conftest import login
 from tests.web.test_strategic_web import _units, _uof
 
@@ -223,3 +226,60 @@ def test_the_bcu_pack_marks_its_bcu(app, client, sqlite_store):
         assert all(len(row) == 4 for row in body)
         assert [tr.kids("td")[0].text() for tr in table.all("tr") if "selected" in tr.classes()] == [bcu_name]
     assert root.all("table") and len(_tiles(root)) == len(root.all("table"))
+
+
+def _pack_views() -> tuple[list, list]:
+    kpis = [{"label": "Rate <i>", "value": 12.34, "unit": "%", "change": -1.5, "previous_period": "2023-24",
+             "coverage": "40 of 43 forces", "method": "Outcomes & <b>crimes</b>."}]
+    table = pd.DataFrame([{"unit": "x", "name": HOSTILE, "rank": 1, "ranked_of": 2, "cost_rank": None,
+                           "cost_ranked_of": None, "quadrant": "better & cheaper"},
+                          {"unit": "kent", "name": "Kent", "rank": None, "ranked_of": 2, "cost_rank": 1,
+                           "cost_ranked_of": 2, "quadrant": "worse"}])
+    bcu = {"table": pd.DataFrame([{"unit": "North <b>", "recorded_per_1000_officers": 1500.0,
+                                   "positive_outcome_rate": 9.87, "rank": 1, "ranked_of": 1}])}
+    view = {"force_name": HOSTILE, "force": "x", "data_as_of": None, "synthetic_data": True, "area_label": "A & <b>",
+            "period": None, "period_days": 28, "synthetic_costs": False, "has_costs": False, "kpis": kpis,
+            "table": table, "recommendations": [{"tactic": "<script>t</script>", "better_using": 1, "better_total": 2}]}
+    return [view], [bcu]
+
+
+def test_the_force_pack_shows_names_as_text(app):
+    views, bcus = _pack_views()
+    with app.server.test_request_context("/strategic/pack"):
+        root, texts = parse(pack_html(views, bcus, "18 Nov 2026 09:14"))
+    assert_no_markup_in_text(texts)
+    assert not root.all("script") and not root.all("b") and not root.all("i")
+    assert root.all("title")[0].text() == f"Monthly performance pack - {HOSTILE}"
+    assert [h.text() for h in root.all("h2")] == ["A & <b> · no data"]
+    (tile,) = [d for d in root.all("div") if "tile" in d.classes()]
+    assert [d.text() for d in tile.kids("div")] == [
+        "Rate <i>", "12.3%", "-1.5% since 2023-24 · coverage 40 of 43 forces", "Outcomes & <b>crimes</b>."]
+    ranks, bcu_table = root.all("table")
+    assert table_shape(ranks)[1] == [[HOSTILE, "1 of 2", "no cost data", "better & cheaper"],
+                                     ["Kent", "not ranked", "1 of 2", "worse"]]
+    assert [tr.kids("td")[0].text() for tr in ranks.all("tr") if "selected" in tr.classes()] == [HOSTILE]
+    assert table_shape(bcu_table)[1] == [["North <b>", "1,500", "9.9%", "1"]]
+    assert [li.text() for li in root.all("li")] == ["<script>t</script>: 1 of 2 better-ranked forces"]
+    paragraphs = [p.text() for p in root.all("p")]
+    assert "No cost data loaded: ranked on performance alone." in paragraphs
+    assert any("synthetic data made by the demo generator" in p for p in paragraphs)
+
+
+def test_the_bcu_pack_shows_names_as_text_and_says_when_it_has_no_data(app):
+    views, bcus = _pack_views()
+    empty = dict(views[0], table=None, area_label="Robbery")
+    with app.server.test_request_context("/strategic/pack"):
+        root, texts = parse(bcu_pack_html("North <b>", HOSTILE, [dict(views[0], table=bcus[0]["table"]), empty],
+                                          "Method & notes.", "18 Nov 2026 09:14"))
+    assert_no_markup_in_text(texts)
+    assert not root.all("script") and not root.all("b")
+    assert root.all("h1")[0].text() == "Monthly performance pack: North <b>"
+    assert [h.text() for h in root.all("h2")] == ["A & <b> · last 28 days", "Robbery · last 28 days"]
+    (tiles,) = [d for d in root.all("div") if "tiles" in d.classes()]
+    assert [t.kids("div")[1].text() for t in tiles.kids("div")] == ["1,500", "9.9%", "1 of 1"]
+    (table,) = root.all("table")
+    assert [tr.kids("td")[0].text() for tr in table.all("tr") if "selected" in tr.classes()] == ["North <b>"]
+    paragraphs = [p.text() for p in root.all("p")]
+    assert f"A BCU of {HOSTILE}, compared with the force's other BCUs." in paragraphs
+    assert any("no crimes of this area in the period for this BCU" in p for p in paragraphs)
+    assert any("no crimes of this area in the period." in p for p in paragraphs)
