@@ -61,25 +61,8 @@ class SessionUser(UserMixin):
 
 
 def _login_page(message: str = "", username: str = "", csrf: str = "", next_url: str = "/") -> str:
-    alert = f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else ""
-    css = "".join(f'<link rel="stylesheet" href="{href}">' for href in STYLESHEETS)
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in - Beacon</title>{css}<link rel="stylesheet" href="/assets/beacon.css"></head>
-<body class="login-body"><main class="login-card card shadow-sm">
-<div class="card-body p-4">
-<h1 class="h3 mb-1"><i class="bi bi-broadcast-pin" aria-hidden="true"></i> Beacon</h1>
-<p class="text-body-secondary mb-4">Daily actions and performance</p>{alert}
-<form method="post" action="/login" autocomplete="on">
-<input type="hidden" name="csrf" value="{escape(csrf)}"><input type="hidden" name="next" value="{escape(next_url)}">
-<div class="mb-3"><label class="form-label" for="username">Username</label>
-<input class="form-control form-control-lg" id="username" name="username" value="{escape(username)}"
- autocapitalize="none" autocomplete="username" required></div>
-<div class="mb-4"><label class="form-label" for="password">Password</label>
-<input class="form-control form-control-lg" id="password" name="password" type="password"
- autocomplete="current-password" required></div>
-<button class="btn btn-primary btn-lg w-100" id="login-button" type="submit">Sign in</button>
-</form></div></main></body></html>"""
+    return flask.render_template("login.html", message=message, username=username, csrf=csrf, next_url=next_url,
+                                 stylesheets=STYLESHEETS)
 
 
 def _safe_next(target: str | None) -> str:

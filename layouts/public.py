@@ -5,19 +5,9 @@ route and reads only data_access.public, which holds force-level aggregates of o
 """
 
 import flask
-from markupsafe import escape
 
 from components.notes import as_of_text
 from data_access.public import public_summary
-
-PAGE_CSS = """
-body{font-family:system-ui,Arial,sans-serif;margin:0;color:#111}
-header{background:#1f4e79;color:#fff;padding:16px 24px} main{padding:16px 24px;max-width:1200px}
-h1{font-size:1.5rem;margin:0} h2{font-size:1.2rem;margin-top:28px}
-table{border-collapse:collapse;width:100%} th,td{border:1px solid #bbb;padding:8px;text-align:left}
-th{background:#eef3f8} .note{font-size:.9rem;color:#333} .wrap{overflow-x:auto}
-@media print{header{background:none;color:#000}}
-"""
 
 
 def _cell(cell: dict | None, unit: str) -> str:
@@ -29,34 +19,21 @@ def _cell(cell: dict | None, unit: str) -> str:
     return f"{value:.1f}%" if unit == "%" else f"{value:,.2f}"
 
 
+def _area(block: dict) -> dict:
+    """One area's heading, table and method notes as plain text for templates/public.html."""
+    measures = block["measures"]
+    return {"heading": block["label"] + (f" · {block['period']}" if block["period"] else ""),
+            "headers": ["Force"] + [f"{m['label']} ({m['unit']})" for m in measures],
+            "rows": [[r["force"]] + [_cell(r["cells"].get(m["id"]), m["unit"]) for m in measures]
+                     for r in block["rows"]],
+            "notes": [f"{m['label']}: {m['method']}" for m in measures]}
+
+
 def render_page(summary: dict) -> str:
-    """The page's HTML from the public summary."""
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>Police performance: open data</title><style>{PAGE_CSS}</style></head><body>"
-             "<header><h1>Police performance compared: open data</h1></header><main>",
-             f"<p class='note'>Force-level figures from data.police.uk and Home Office open data. "
-             f"{escape(as_of_text(summary['data_as_of']))}. Figures resting on fewer than "
-             f"{summary['threshold']} events are withheld.</p>"]
-    if summary.get("synthetic"):
-        parts.append("<p class='note'><strong>Demonstration site: some figures are synthetic, made up for the "
-                     "demo, and are not real police data.</strong></p>")
-    for block in summary["areas"]:
-        parts.append(f"<h2>{escape(block['label'])}" + (f" · {escape(block['period'])}" if block["period"] else "")
-                     + "</h2>")
-        if not block["rows"]:
-            parts.append("<p>No data.</p>")
-            continue
-        head = "".join(f"<th>{escape(m['label'])} ({escape(m['unit'])})</th>" for m in block["measures"])
-        rows = "".join("<tr><td>" + escape(r["force"]) + "</td>" + "".join(
-            f"<td>{escape(_cell(r['cells'].get(m['id']), m['unit']))}</td>" for m in block["measures"]) + "</tr>"
-            for r in block["rows"])
-        notes = "".join(f"<li>{escape(m['label'])}: {escape(m['method'])}</li>" for m in block["measures"])
-        parts.append(f"<div class='wrap'><table><thead><tr><th>Force</th>{head}</tr></thead><tbody>{rows}</tbody>"
-                     f"</table></div><ul class='note'>{notes}</ul>")
-    parts.append("<p class='note'>Contains public sector information licensed under the Open Government Licence "
-                 "v3.0.</p></main></body></html>")
-    return "".join(parts)
+    """The page's HTML from the public summary (inside a request: it renders templates/public.html)."""
+    return flask.render_template("public.html", as_of=as_of_text(summary["data_as_of"]),
+                                 threshold=summary["threshold"], synthetic=bool(summary.get("synthetic")),
+                                 areas=[_area(block) for block in summary["areas"]])
 
 
 def make_public_blueprint(store) -> flask.Blueprint:
