@@ -12,7 +12,6 @@ import dash
 import flask
 from dash.exceptions import CallbackException, InvalidCallbackReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from markupsafe import escape
 from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
@@ -60,9 +59,15 @@ class SessionUser(UserMixin):
         return str(self.actor.user_id)
 
 
-def _login_page(message: str = "", username: str = "", csrf: str = "", next_url: str = "/") -> str:
+# What the sign-in page says when it was reached because a session ended (?expired=1, ?signed_out=1).
+LOGIN_NOTICES = {"expired": "Your session ended. Sign in again to carry on.",
+                 "signed_out": "You have signed out."}
+
+
+def _login_page(message: str = "", username: str = "", csrf: str = "", next_url: str = "/",
+                notice: str = "") -> str:
     return flask.render_template("login.html", message=message, username=username, csrf=csrf, next_url=next_url,
-                                 stylesheets=STYLESHEETS)
+                                 notice=notice, stylesheets=STYLESHEETS)
 
 
 def _safe_next(target: str | None) -> str:
@@ -160,7 +165,8 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
         sess = flask.session
         if flask.request.method == "GET":
             sess["csrf"] = sess.get("csrf") or secrets.token_urlsafe(24)
-            return _login_page(csrf=sess["csrf"], next_url=_safe_next(flask.request.args.get("next")))
+            notice = next((text for key, text in LOGIN_NOTICES.items() if flask.request.args.get(key)), "")
+            return _login_page(csrf=sess["csrf"], next_url=_safe_next(flask.request.args.get("next")), notice=notice)
         form = flask.request.form
         next_url = _safe_next(form.get("next"))
         if not sess.get("csrf") or form.get("csrf") != sess.get("csrf"):

@@ -108,7 +108,9 @@ def test_sign_out_needs_a_post_with_the_session_token(client):
     assert client.get("/").status_code == 200  # a GET (a link, an embedded image) does not sign out
     assert client.post("/logout", data={"csrf": "forged"}).status_code == 400
     assert client.get("/").status_code == 200
-    assert logout(client).status_code == 302
+    resp = logout(client)
+    assert resp.status_code == 302 and resp.headers["Location"] == "/login?signed_out=1"
+    assert b"You have signed out." in client.get(resp.headers["Location"]).data
     assert client.get("/").status_code == 302
 
 
