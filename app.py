@@ -38,7 +38,7 @@ log = logging.getLogger("beacon")
 VENDOR_DIR = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css"]
 # Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
-PUBLIC_ENDPOINTS = {"login", "vendor"}
+PUBLIC_ENDPOINTS = {"login", "logout", "vendor"}
 PUBLIC_PATHS = {"/assets/beacon.css"}
 # A Flask blueprint with this name serves pages anyone may read (aggregate open data only).
 PUBLIC_BLUEPRINT = "public"
@@ -199,13 +199,15 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     def _logout():
         # Signing out changes state, so only a POST with the session's token does it; a GET (a link, an
         # image another site embeds) gets the confirmation form.
+        if not current_user.is_authenticated:
+            # Already signed out (the session ended while the page was open): nothing to confirm.
+            return flask.redirect("/login?expired=1")
         if flask.request.method == "GET":
             return flask.render_template("signout.html", csrf=flask.session.get("csrf", ""),
                                          stylesheets=STYLESHEETS)
         if not flask.session.get("csrf") or flask.request.form.get("csrf") != flask.session.get("csrf"):
             raise BadRequest("your sign-out form expired; reload the page and sign out again")
-        if current_user.is_authenticated:
-            end_sessions(store, current_user.actor)
+        end_sessions(store, current_user.actor)
         logout_user()
         flask.session.clear()
         return flask.redirect("/login?signed_out=1")

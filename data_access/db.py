@@ -24,7 +24,8 @@ def _sqlite_pragmas(dbapi_conn, _record):
 def make_engine(url: str) -> Engine:
     """Create an engine for url, with WAL and a busy timeout on SQLite."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        # "sqlite://" and "sqlite:///:memory:" are in-memory databases: no file to make private.
+        path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:" and not path.startswith("file:"):
             # Crime references and names live here: only Beacon's account may read the file. SQLite gives
             # its -wal and -shm files the database file's permissions. Only folders Beacon creates are

@@ -47,3 +47,12 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path):
     assert _mode(shared) == 0o755
     store.cache.close()
     store.engine.dispose()
+
+
+def test_an_in_memory_database_leaves_no_file(tmp_path, monkeypatch):
+    from data_access.db import make_engine
+
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        make_engine(url).dispose()
+    assert list(tmp_path.iterdir()) == []

@@ -38,6 +38,12 @@ def test_login_and_logout(client):
     assert client.get("/").status_code == 302
 
 
+def test_signing_out_with_an_ended_session_goes_to_the_sign_in_page(client):
+    for method in ("GET", "POST"):
+        resp = client.open("/logout", method=method, data={"csrf": "x"})
+        assert resp.status_code == 302 and resp.headers["Location"] == "/login?expired=1", method
+
+
 def test_open_redirect_is_refused(client):
     client.get("/login")
     with client.session_transaction() as sess:
@@ -115,7 +121,7 @@ def test_sign_out_needs_a_post_with_the_session_token(client):
 
 
 def test_every_route_needs_login(app, client):
-    public = {"/login", "/vendor/<path:filename>", "/static/<path:filename>"}
+    public = {"/login", "/logout", "/vendor/<path:filename>", "/static/<path:filename>"}
     for rule in app.server.url_map.iter_rules():
         # The public blueprint is deliberately open; its own tests prove it serves aggregates only.
         if rule.rule in public or rule.endpoint.startswith("public."):
