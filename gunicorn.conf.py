@@ -41,6 +41,11 @@ keepalive = _int("BEACON_KEEPALIVE", 75)
 # the housekeeping thread, which does not survive a fork. Each worker builds its own app instead.
 preload_app = False
 
+# No control socket (gunicorn 25.1 and later): its default path in $HOME is shared by every instance the
+# account runs and lies outside the data folder. A supervisor manages Beacon with signals: HUP to reload
+# the workers, TERM to stop. Older gunicorn ignores the setting.
+control_socket_disable = True
+
 # Files gunicorn itself creates are private, like everything else Beacon writes.
 umask = 0o077
 
