@@ -2,6 +2,7 @@
 
 import os
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -46,6 +47,28 @@ def test_healthz_is_503_when_the_database_does_not_answer(app, client, monkeypat
 
 def test_healthz_is_get_only(client):
     assert client.post("/healthz").status_code in (401, 405)
+
+
+def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch):
+    for name in ("BEACON_WORKERS", "BEACON_THREADS", "BEACON_KEEPALIVE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "9001")
+    monkeypatch.setenv("BEACON_WORKER_TIMEOUT", "90")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["bind"] == "0.0.0.0:9001"
+    assert settings["workers"] == min(2 * (os.cpu_count() or 1) + 1, 8)
+    assert settings["threads"] == 8 and settings["worker_class"] == "gthread"
+    assert settings["timeout"] == 90 and settings["keepalive"] == 75
+    # Each worker builds its own app, so no connection or thread is shared across a fork.
+    assert settings["preload_app"] is False
+    readme = (ROOT / "README.md").read_text()
+    source = (ROOT / "gunicorn.conf.py").read_text()
+    names = set(re.findall(r'_int\(\s*["\']([A-Z_]+)["\']', source)) | \
+        set(re.findall(r"environ\.get\(\s*'([A-Z_]+)'", source))
+    assert {"BEACON_WORKERS", "HOST", "PORT"} <= names
+    assert [n for n in sorted(names) if f"`{n}`" not in readme] == []
+    assert "gunicorn -c gunicorn.conf.py wsgi:server" in readme
 
 
 def _free_port() -> int:
