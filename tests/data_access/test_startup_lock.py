@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from config import _secret_key
 from data_access.db import make_engine
@@ -100,7 +100,7 @@ def test_the_sqlite_lock_is_exclusive_while_held_and_free_after(tmp_path):
 
 
 def test_an_in_memory_database_needs_no_lock_file():
-    engine = make_engine("sqlite://")
+    engine = create_engine("sqlite://")
     assert lock_path(engine) is None
     with startup_lock(engine):
         pass
