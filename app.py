@@ -23,12 +23,14 @@ from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.startup_lock import startup_lock
 from data_access.store import Store, open_store_from
 from data_access.throttle import forgive, reserve_attempt
 from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
 from web.headers import add_security_headers, content_security_policy
+from web.health import make_health_blueprint
 from web.limits import DASH_UPDATE, body_limit, nul_in_request
 
 ROOT = Path(__file__).resolve().parent
@@ -38,7 +40,7 @@ log = logging.getLogger("beacon")
 VENDOR_DIR = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css"]
 # Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
-PUBLIC_ENDPOINTS = {"login", "logout", "vendor"}
+PUBLIC_ENDPOINTS = {"login", "logout", "vendor", "health.healthz"}
 PUBLIC_PATHS = {"/assets/beacon.css"}
 # A Flask blueprint with this name serves pages anyone may read (aggregate open data only).
 PUBLIC_BLUEPRINT = "public"
@@ -265,7 +267,14 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
 
 
 def _seed_if_empty(store: Store, config: Config) -> None:
-    if config.generate_on_empty and is_empty(store.engine):
+    if not config.generate_on_empty:
+        return
+    # Workers starting together all find the database empty: one generates while the others wait, then
+    # find the force. Emptiness is read only under the lock: the generator commits the force before its
+    # extensions' data, so a worker looking mid-generation would otherwise serve a half-made force.
+    with startup_lock(store.engine):
+        if not is_empty(store.engine):
+            return
         from data_access.generate import generate
 
         log.warning("empty database: generating the %r synthetic force", config.demo_preset)
@@ -294,6 +303,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     _install_auth(server, store, config)
     # [strategic public routes]
     server.register_blueprint(make_public_blueprint(store))
+    server.register_blueprint(make_health_blueprint(store))
 
     app = dash.Dash(
         __name__,

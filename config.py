@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,14 +21,26 @@ def _secret_key(data_dir: Path) -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    private_dir(data_dir)
-    key = secrets.token_hex(32)
-    # Created private: the key signs every session cookie.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    if not path.exists():
+        private_dir(data_dir)
+        # The key signs every session cookie. Written whole to a temporary file (0600, mkstemp), then linked
+        # into place in one step: of workers starting together one link wins, and the others read its key,
+        # never a half-written or empty file.
+        fd, tmp = tempfile.mkstemp(prefix=".secret_key-", dir=data_dir)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it and start again to generate a new key")
     return key
 
 

@@ -11,6 +11,7 @@ from data_access.cache import ResultCache
 from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
 from data_access.schema import meta, team_version
+from data_access.startup_lock import startup_lock
 from data_access.forces import FORCE_NAMES
 from scoring.rules_file import read_rules_file
 from scoring.settings import RuleSettings, load_settings
@@ -88,7 +89,9 @@ def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None 
         raise ValueError(f"strategic setting home_force: {rules.strategic.home_force!r} is not a force code "
                          f"(e.g. 'merseyside')")
     engine = make_engine(database_url)
-    create_schema(engine)
+    # Several workers may start at once on a new database; two CREATE TABLEs of one table collide.
+    with startup_lock(engine):
+        create_schema(engine)
     return Store(engine=engine, cache=ResultCache(cache_dir), settings=rules.core, fixed_today=fixed_today,
                  productivity_settings=rules.productivity, fsu_settings=rules.fsu, strategic=rules.strategic)
 

@@ -121,7 +121,7 @@ def test_sign_out_needs_a_post_with_the_session_token(client):
 
 
 def test_every_route_needs_login(app, client):
-    public = {"/login", "/logout", "/vendor/<path:filename>", "/static/<path:filename>"}
+    public = {"/login", "/logout", "/vendor/<path:filename>", "/static/<path:filename>", "/healthz"}
     for rule in app.server.url_map.iter_rules():
         # The public blueprint is deliberately open; its own tests prove it serves aggregates only.
         if rule.rule in public or rule.endpoint.startswith("public."):

@@ -1,0 +1,153 @@
+"""Serving a force: /healthz for load balancers, and gunicorn with several workers on an empty data folder."""
+
+import os
+import re
+import runpy
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from tests.conftest import DEMO_PASSWORD, TODAY, login
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_answers_without_a_session_and_says_nothing_else(client):
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.get_json() == {"status": "ok"}
+    assert resp.data.strip() == b'{"status":"ok"}'
+    assert resp.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in resp.headers
+
+
+def test_healthz_answers_the_same_when_signed_in(client):
+    login(client, "officer")
+    resp = client.get("/healthz")
+    assert resp.status_code == 200 and resp.get_json() == {"status": "ok"}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(app, client, monkeypatch, tmp_path):
+    unreachable = create_engine(f"sqlite:///{tmp_path / 'no-such-folder' / 'beacon.db'}")
+    monkeypatch.setattr(app.beacon_store, "engine", unreachable)
+    resp = client.get("/healthz")
+    assert resp.status_code == 503
+    # Nothing of the failure (driver, path, message) reaches an unauthenticated caller.
+    assert resp.data.strip() == b'{"status":"unavailable"}'
+
+
+def test_healthz_is_get_only(client):
+    assert client.post("/healthz").status_code in (401, 405)
+
+
+def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch):
+    for name in ("BEACON_WORKERS", "BEACON_THREADS", "BEACON_KEEPALIVE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    monkeypatch.setenv("PORT", "9001")
+    monkeypatch.setenv("BEACON_WORKER_TIMEOUT", "90")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["bind"] == "0.0.0.0:9001"
+    assert settings["workers"] == min(2 * (os.cpu_count() or 1) + 1, 8)
+    assert settings["threads"] == 8 and settings["worker_class"] == "gthread"
+    assert settings["timeout"] == 90 and settings["keepalive"] == 75
+    # Each worker builds its own app, so no connection or thread is shared across a fork.
+    assert settings["preload_app"] is False
+    readme = (ROOT / "README.md").read_text()
+    source = (ROOT / "gunicorn.conf.py").read_text()
+    names = set(re.findall(r'_int\(\s*["\']([A-Z_]+)["\']', source)) | \
+        set(re.findall(r"environ\.get\(\s*'([A-Z_]+)'", source))
+    assert {"BEACON_WORKERS", "HOST", "PORT"} <= names
+    assert [n for n in sorted(names) if f"`{n}`" not in readme] == []
+    assert "gunicorn -c gunicorn.conf.py wsgi:server" in readme
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _wait_until_healthy(base: str, server: subprocess.Popen, log: Path, deadline_s: float = 240) -> None:
+    """Poll /healthz until a worker answers 200 (the first start generates the demo force first)."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "gunicorn stopped:\n" + log.read_text()[-4000:]
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise AssertionError("gunicorn did not become healthy:\n" + log.read_text()[-4000:])
+
+
+def test_gunicorn_with_three_workers_on_an_empty_data_folder(tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    log, access = tmp_path / "gunicorn.log", tmp_path / "access.log"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "SECRET_KEY", "BEACON_CACHE_DIR", "BEACON_RULES_FILE")}
+    env.update(BEACON_DATA_DIR=str(data_dir), BEACON_TODAY=TODAY.isoformat(), BEACON_DEMO_PRESET="demo",
+               BEACON_GENERATE_ON_EMPTY="1", HOST="127.0.0.1", PORT=str(port), BEACON_WORKERS="3",
+               BEACON_THREADS="2", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               # Each line of the access log names the worker's process id.
+               GUNICORN_CMD_ARGS=f"--access-logfile {access} --access-logformat '%(p)s %(s)s %(m)s %(U)s'")
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
+                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_healthy(base, server, log)
+        jar = CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+        with browser.open(base + "/login", timeout=30) as resp:
+            # The form carries the token the session cookie holds.
+            token = re.search(r'name="csrf" value="([^"]+)"', resp.read().decode()).group(1)
+        form = urllib.parse.urlencode({"csrf": token, "username": "officer", "password": DEMO_PASSWORD}).encode()
+        try:
+            browser.open(base + "/login", data=form, timeout=30)
+            raise AssertionError("sign-in did not redirect")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 302 and exc.headers["Location"] == "/", (exc.code, exc.read()[:300])
+
+        def page(_):
+            with browser.open(base + "/", timeout=60) as resp:
+                return resp.status
+
+        # Several at once, each on a new connection, so every worker is offered some.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(page, range(20)))
+        assert statuses == [200] * 20
+        pids = {line.split()[0] for line in access.read_text().splitlines() if line.endswith(" GET /")}
+        # Whichever worker answers, the session signed by another is honoured: one key, one database.
+        assert len(pids) >= 2, access.read_text()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    engine = create_engine(f"sqlite:///{data_dir / 'beacon.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM org_unit WHERE kind = 'force'")).scalar() == 1
+    engine.dispose()
+    assert sorted(p.name for p in data_dir.glob("secret_key*")) == ["secret_key"]
+    assert len((data_dir / "secret_key").read_text().strip()) == 64
+    assert log.read_text().count("generating the 'demo' synthetic force") == 1
