@@ -8,6 +8,7 @@ from callbacks import productivity
 from callbacks import fsu
 # [strategic import]
 from callbacks import strategic
+from callbacks import exports
 
 
 def register(app, store) -> None:
@@ -21,3 +22,4 @@ def register(app, store) -> None:
     fsu.register(app, store)
     # [strategic register]
     strategic.register(app, store)
+    exports.register(app, store)

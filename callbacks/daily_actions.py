@@ -118,11 +118,6 @@ def register(app, store) -> None:
             return {}, ""
         raise PreventUpdate
 
-    @app.callback(Output("da-grid", "exportDataAsCsv"), Input("da-export", "n_clicks"), prevent_initial_call=True)
-    def export_csv(n):
-        current_actor()
-        return bool(n)
-
     @app.callback(Output("main-tabs", "active_tab"), Input("bell", "n_clicks"), prevent_initial_call=True)
     def bell_opens_worklist(n):
         current_actor()

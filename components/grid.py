@@ -1,6 +1,8 @@
 """AG Grid factory for the investigations worklist."""
 
 import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
 
 STATE_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming", "info": "For information"}
 
@@ -32,6 +34,12 @@ def csv_export(file_name: str, columns: list[str] | None = None) -> dict:
     if columns:
         params["columnKeys"] = columns
     return params
+
+
+def export_button(button_id: str, label: str = "Export CSV"):
+    """The button that downloads a grid's rows as CSV (its callback audits the export)."""
+    return dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), label], id=button_id,
+                      color="secondary", outline=True, className="export-button", n_clicks=0)
 
 
 def no_rows(message: str) -> dict:
@@ -68,15 +76,21 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
     )
 
 
+AUDIT_COLUMNS = [("When", "at", 170), ("Who", "username", 130), ("Action", "action", 120),
+                 ("Object type", "object_type", 140), ("Object", "object_id", 160), ("Scope", "scope", 160),
+                 ("Detail", "detail", 320)]
+
+
 def audit_grid(grid_id: str) -> dag.AgGrid:
     """Read-only grid of audit rows."""
-    cols = ["at", "username", "action", "object_type", "object_id", "scope", "detail"]
     return dag.AgGrid(
         id=grid_id,
-        columnDefs=[{"field": c, "headerName": c.replace("_", " ").capitalize()} for c in cols],
+        # Minimum widths, because the grid is laid out while its tab is hidden and autosize then squashes it.
+        columnDefs=[{"field": f, "headerName": h, "minWidth": w, "tooltipField": f} for h, f, w in AUDIT_COLUMNS],
         rowData=[],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 50, "rowHeight": 40},
-        columnSize="autoSize",
+        csvExportParams=csv_export("beacon-audit-log.csv", [f for _h, f, _w in AUDIT_COLUMNS]),
+        columnSize="responsiveSizeToFit",
         style={"height": "600px", "width": "100%"},
     )

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import _base, empty_figure
-from components.grid import no_rows
+from components.grid import csv_export, no_rows
 from components.notes import method_note
 
 
@@ -57,6 +57,7 @@ def ranks_grid(grid_id: str) -> dag.AgGrid:
         columnDefs=[{"headerName": h, "field": f, "minWidth": w} for h, f, w in cols],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions=grid_options([]),
+        csvExportParams=csv_export("beacon-force-ranks.csv", [f for _h, f, _w in cols]),
         columnSize="responsiveSizeToFit", style={"height": "420px", "width": "100%"}, className="ranks-grid")
 
 

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.grid import worklist_grid
+from components.notes import workload_caveat
 from scoring.categories import CATEGORIES
 
 WORKLIST_METHOD = (
@@ -54,6 +55,7 @@ def layout(actor) -> html.Div:
             html.Div(id="da-filter-label", className="small text-body-secondary mb-1"),
             worklist_grid("da-grid"),
             html.Div(id="da-grid-note"),
+            workload_caveat("da-caveat"),
         ]),
         dcc.Store(id="da-record-ref"),
         dcc.Store(id="da-kind-filter"),

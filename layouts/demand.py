@@ -3,6 +3,8 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.notes import workload_caveat
+
 CAPACITY_METHOD = ("Open investigations divided by officers in post and not on leave today, per unit; "
                    "police staff and officers on annual, sick, maternity or other leave are not counted.")
 TREND_METHOD = ("Daily snapshot of open and overdue tasks in scope over the last six weeks; "
@@ -18,6 +20,7 @@ def layout(actor) -> html.Div:
                 html.Label("Scope", htmlFor="dm-scope", className="form-label small mb-1"),
                 dcc.Dropdown(id="dm-scope", clearable=False, searchable=False, className="scope-dropdown"),
             ], xs=12, md=6, lg=5),
+            dbc.Col(workload_caveat("dm-caveat"), xs=12, md=6, lg=7, className="d-flex align-items-end"),
         ], className="g-2 mt-2 mb-3"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([

@@ -4,7 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.grid import no_rows
+from components.grid import csv_export, export_button, no_rows
 from data_access.permissions import role_allows
 from scoring.productivity import COUNT_METRICS, METRIC_BY_ID
 
@@ -106,9 +106,12 @@ def _team_section() -> list:
                                         "pagination": True, "paginationPageSize": 50,
                                         **no_rows("No officers in this scope."),
                                         "suppressColumnVirtualisation": True},
+                       csvExportParams=csv_export("beacon-productivity.csv",
+                                                  [c["field"] for c in TEAM_COLUMNS if "field" in c]),
                        columnSize="autoSize", className="productivity-grid",
                        style={"height": "460px", "width": "100%"}),
-            html.Div(id="pa-team-note"),
+            html.Div([html.Div(id="pa-team-note"), export_button("pa-export")],
+                     className="d-flex flex-wrap align-items-start justify-content-between gap-2 mt-2"),
         ], "pa-team-card"),
         _card("By team", [html.Div(id="pa-by-team"), html.Div(id="pa-by-team-note")]),
         _card("Spread within the scope", [html.Div(id="pa-distribution"), html.Div(id="pa-distribution-note")]),

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.jobs import job_tracker
+from components.grid import export_button
 from components.strategic import ranks_grid
 from data_access.permissions import role_allows
 
@@ -85,7 +86,9 @@ def layout(actor) -> html.Div:
         dcc.Store(id="st-data-changed"),  # set when an import or removal lands, so the figures redraw
         dcc.Loading(html.Div(id="st-kpis", className="row g-2 mb-3")),
         dbc.Row([
-            dbc.Col(_card("Performance and cost ranks", ranks_grid("st-ranks"), html.Div(id="st-ranks-note")),
+            dbc.Col(_card("Performance and cost ranks", ranks_grid("st-ranks"),
+                          html.Div([html.Div(id="st-ranks-note"), export_button("st-export")],
+                                   className="d-flex flex-wrap align-items-start justify-content-between gap-2 mt-2")),
                     xs=12, lg=7),
             dbc.Col(_card("Performance against cost",
                           dcc.Graph(id="st-quadrant", config={"displayModeBar": False}, style={"height": "380px"}),

@@ -204,3 +204,4 @@ def test_sign_out_voids_copies_of_the_session_cookie(app):
     assert copy.get("/").status_code == 200
     logout(first)
     assert copy.get("/").status_code == 302
+

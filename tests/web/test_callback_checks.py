@@ -23,7 +23,12 @@ CHECKS = {
     "..da-record-ref.data": ("officer", {"da-grid.cellDoubleClicked": {"rowId": "X"}},
                              ["da-grid.cellDoubleClicked"], set()),
     "..da-grid.filterModel": ("officer", {}, ["da-clear-filter.n_clicks"], set()),
-    "da-grid.exportDataAsCsv": ("officer", {"da-export.n_clicks": 1}, ["da-export.n_clicks"], set()),
+    "da-grid.exportDataAsCsv": ("officer", {"da-export.n_clicks": 1}, ["da-export.n_clicks"], {"worklist.read"}),
+    "pa-team-grid.exportDataAsCsv": ("sergeant", {"pa-export.n_clicks": 1}, ["pa-export.n_clicks"],
+                                     {"productivity.team"}),
+    "st-ranks.exportDataAsCsv": ("leader", {"st-export.n_clicks": 1}, ["st-export.n_clicks"], {"strategic.read"}),
+    "audit-grid.exportDataAsCsv": ("admin", {"audit-export.n_clicks": 1}, ["audit-export.n_clicks"],
+                                   {"audit.read"}),
     "main-tabs.active_tab": ("officer", {"bell.n_clicks": 1}, ["bell.n_clicks"], set()),
     "..dm-scope.options": ("leader", {}, ["dm-scope.id"], {"demand.read"}),
     "..dm-capacity.figure": ("leader", {"dm-scope.value": "SCOPE", "main-tabs.active_tab": "demand"},
@@ -145,3 +150,31 @@ def test_unknown_actions_and_missing_actors_are_refused():
     assert not permissions.allowed(None, "worklist.read")
     assert permissions.allowed(permissions.SYSTEM, "strategic.admin")
     assert not permissions.allowed(permissions.SYSTEM, "task.complete")
+
+
+@pytest.mark.parametrize("output,button,allowed_user,refused_user", [
+    ("da-grid.exportDataAsCsv", "da-export", "officer", None),
+    ("pa-team-grid.exportDataAsCsv", "pa-export", "sergeant", "officer"),
+    ("st-ranks.exportDataAsCsv", "st-export", "leader", "officer"),
+    ("audit-grid.exportDataAsCsv", "audit-export", "admin", "inspector"),
+])
+def test_a_grid_export_is_audited_and_refused_to_those_who_cannot_read_the_grid(app, store, output, button,
+                                                                               allowed_user, refused_user):
+    from sqlalchemy import func, select
+
+    from data_access.schema import audit_log
+
+    def exports(username):
+        with store.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(audit_log).where(
+                (audit_log.c.action == "export") & (audit_log.c.username == username))).scalar_one()
+
+    client = app.server.test_client()
+    login(client, allowed_user)
+    resp = post(client, app, output, {f"{button}.n_clicks": 1}, [f"{button}.n_clicks"])
+    assert resp.status_code == 200 and exports(allowed_user) == 1
+    if refused_user:
+        other = app.server.test_client()
+        login(other, refused_user)
+        resp = post(other, app, output, {f"{button}.n_clicks": 1}, [f"{button}.n_clicks"])
+        assert resp.status_code == 403 and exports(refused_user) == 0
