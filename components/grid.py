@@ -76,7 +76,7 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
     )
 
 
-AUDIT_COLUMNS = [("When", "at", 170), ("Who", "username", 130), ("Action", "action", 120),
+AUDIT_COLUMNS = [("When", "at", 200), ("Who", "username", 130), ("Action", "action", 120),
                  ("Object type", "object_type", 140), ("Object", "object_id", 160), ("Scope", "scope", 160),
                  ("Detail", "detail", 320)]
 
