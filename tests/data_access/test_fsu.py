@@ -176,9 +176,12 @@ def test_chart_ignores_people_not_on_the_list(store, analyst, ran):
         fsu.investigation_lpas(store, analyst, list(range(51)))
 
 
-def test_command_line_runs_as_a_named_account(sqlite_store, tmp_path, capsys):
+def test_command_line_runs_as_a_named_account(sqlite_store, tmp_path, capsys, monkeypatch):
     from data_access.fsu_run import main
+    from tests.conftest import TODAY
 
+    # The run dates itself by the configuration's today, which must be the test force's, whatever the calendar.
+    monkeypatch.setenv("BEACON_TODAY", TODAY.isoformat())
     url = sqlite_store.engine.url.render_as_string(hide_password=False)
     assert main(["--as", "analyst", "--database-url", url, "--cache-dir", str(tmp_path / "c")]) == 0
     assert main(["--as", "officer", "--database-url", url, "--cache-dir", str(tmp_path / "c")]) == 2
