@@ -1,5 +1,6 @@
 """Beacon: the Flask server, login, request guard and Dash app, built by create_app(config)."""
 
+import hashlib
 import logging
 import os
 import secrets
@@ -14,6 +15,7 @@ from dash.exceptions import CallbackException, InvalidCallbackReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
 from config import Config, from_env
@@ -25,7 +27,7 @@ from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.startup_lock import startup_lock
 from data_access.store import Store, open_store_from
-from data_access.throttle import forgive, reserve_attempt
+from data_access.throttle import failed, forgive, prune, reserve_attempt
 from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
@@ -85,24 +87,27 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _session_expired(config: Config) -> str | None:
-    """Why the session must end (its absolute lifetime from sign-in, or idleness), or None."""
+def _session_ended(config: Config) -> str | None:
+    """Why the session must end (its absolute lifetime from sign-in, or idleness), or None; reads no body."""
     sess = flask.session
     now = time.time()
     # The lifetime counts from sign-in, however busy the session: a stolen cookie dies with it.
     if now - sess.get("signed_in_at", 0) > config.session_minutes * 60:
         return "lifetime"
-    last = sess.get("last_active", now)
-    if now - last > config.idle_minutes * 60:
+    if now - sess.get("last_active", now) > config.idle_minutes * 60:
         return "idle"
+    return None
+
+
+def _note_activity() -> None:
+    """Count this request as the person's activity unless only a timer sent it."""
     req = flask.request
     timer_only = False
-    if req.path == "/_dash-update-component" and req.is_json:
+    if req.path == DASH_UPDATE and req.is_json:
         changed = set((req.get_json(silent=True) or {}).get("changedPropIds") or [])
         timer_only = bool(changed) and changed <= BACKGROUND_TRIGGERS
     if not timer_only:
-        sess["last_active"] = now
-    return None
+        flask.session["last_active"] = time.time()
 
 
 def _raised_in_beacon(exc: BaseException) -> bool:
@@ -114,6 +119,21 @@ def _raised_in_beacon(exc: BaseException) -> bool:
             return True
         tb = tb.tb_next
     return False
+
+
+# PostgreSQL's "numeric value out of range": an integer parameter beyond the column's type.
+OUT_OF_RANGE_SQLSTATES = {"22003"}
+
+
+def _out_of_range(exc: BaseException) -> bool:
+    """True for a parameter no column can hold: beyond SQLite's 64 bits or PostgreSQL's integer types."""
+    if isinstance(exc, OverflowError):
+        return True  # Python raises it only turning an int into a fixed-size one: SQLite's 64-bit parameter
+    if not isinstance(exc, StatementError):
+        return False
+    orig = getattr(exc, "orig", None)
+    return isinstance(orig, OverflowError) or (
+        isinstance(exc, DataError) and getattr(orig, "sqlstate", None) in OUT_OF_RANGE_SQLSTATES)
 
 
 def _wants_json() -> bool:
@@ -133,34 +153,41 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
             return None
         return SessionUser(actor)
 
+    def _identifier():
+        # flask-login's own reads X-Forwarded-For, which a client can forge; remote_addr is the peer, or the
+        # client as a trusted proxy reports it when BEACON_TRUSTED_PROXIES is set (ProxyFix).
+        agent = flask.request.headers.get("User-Agent", "")
+        return hashlib.sha512(f"{flask.request.remote_addr}|{agent}".encode()).hexdigest()
+
+    manager._session_identifier_generator = _identifier
+
     @server.before_request
-    def _guard_input():
-        # Set before anything reads the body: only the administrator's upload may be large.
+    def _guard():
+        # In this order: end a lapsed session (no body read), size the body by who is still signed in,
+        # refuse NUL input, then require a session for everything not public.
+        ended = None
+        if current_user.is_authenticated:
+            ended = _session_ended(config)
+            if ended:
+                record_event(store, current_user.actor, "logout", "session", current_user.actor.username,
+                             detail={"reason": ended})
+                logout_user()
+                flask.session.clear()
         actor = current_user.actor if current_user.is_authenticated else None
         flask.request.max_content_length = body_limit(actor, config.max_request_kb * 1024,
                                                       config.max_upload_mb * 1024 * 1024)
         if nul_in_request():
             raise BadRequest("the request contains a NUL character, which no Beacon form or page sends")
-        return None
-
-    @server.before_request
-    def _require_login():
+        if actor is not None:
+            _note_activity()
         endpoint = flask.request.endpoint or ""
-        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
+        if actor is not None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
                 or flask.request.path in PUBLIC_PATHS:
             return None
-        if current_user.is_authenticated:
-            reason = _session_expired(config)
-            if reason:
-                record_event(store, current_user.actor, "logout", "session", current_user.actor.username,
-                             detail={"reason": reason})
-                logout_user()
-                flask.session.clear()
-            else:
-                return None
         if _wants_json():
             return flask.jsonify({"error": "login required"}), 401
-        return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
+        return flask.redirect("/login?" + ("expired=1&" if ended else "") + "next="
+                              + flask.request.full_path.rstrip("?"))
 
     @server.route("/login", methods=["GET", "POST"], endpoint="login")
     def _login():
@@ -185,6 +212,7 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
                                username, sess["csrf"], next_url), 429
         actor = authenticate(store, username, form.get("password", ""), remote=remote)
         if actor is None:
+            failed(store, username, remote)
             return _login_page("Username or password not recognised.", username, sess["csrf"], next_url), 401
         forgive(store, username, remote)
         sess.clear()
@@ -205,10 +233,13 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
             # Already signed out (the session ended while the page was open): nothing to confirm.
             return flask.redirect("/login?expired=1")
         if flask.request.method == "GET":
-            return flask.render_template("signout.html", csrf=flask.session.get("csrf", ""),
-                                         stylesheets=STYLESHEETS)
+            flask.session["csrf"] = flask.session.get("csrf") or secrets.token_urlsafe(24)
+            return flask.render_template("signout.html", csrf=flask.session["csrf"], stylesheets=STYLESHEETS)
         if not flask.session.get("csrf") or flask.request.form.get("csrf") != flask.session.get("csrf"):
-            raise BadRequest("your sign-out form expired; reload the page and sign out again")
+            # A stale form (signed in again in another tab): ask again with a fresh token, not a bare error.
+            flask.session["csrf"] = secrets.token_urlsafe(24)
+            return flask.render_template("signout.html", csrf=flask.session["csrf"], stylesheets=STYLESHEETS,
+                                         message="That sign-out form had expired. Sign out again?"), 400
         end_sessions(store, current_user.actor)
         logout_user()
         flask.session.clear()
@@ -246,15 +277,14 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     def _unexpected(exc):
         if isinstance(exc, HTTPException):
             return exc
-        if isinstance(exc, DataError) or (isinstance(exc, StatementError) and isinstance(exc.orig, MALFORMED)):
-            # A value the database cannot hold (an id beyond its integer type, a NUL byte): the input is bad.
+        if _out_of_range(exc):
+            # A value no column can hold (an id beyond the integer type): the request is bad, not Beacon.
             log.warning("value out of range on %s: %s", flask.request.path, str(exc).splitlines()[0][:200])
             return flask.jsonify({"error": "a value in the request is out of range for Beacon's records"}), 400
-        if flask.request.path == DASH_UPDATE and (isinstance(exc, MALFORMED) or (
+        if flask.request.path == DASH_UPDATE and not _raised_in_beacon(exc) and (isinstance(exc, MALFORMED) or (
                 isinstance(exc, CallbackException) and not isinstance(exc, InvalidCallbackReturnValue))):
-            # Logged with its traceback, so a Beacon bug that looks like bad input is still seen.
-            log.warning("malformed callback request: %r", exc, exc_info=not isinstance(exc, IndexError)
-                        and _raised_in_beacon(exc))
+            # Raised while Dash unpacked the request, before any Beacon code ran: the request is malformed.
+            log.warning("malformed callback request: %r", exc)
             return flask.jsonify({"error": "malformed callback request: an input is missing or of the wrong "
                                            "type"}), 400
         log.exception("unhandled error on %s", flask.request.path)
@@ -300,6 +330,9 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config.session_minutes),
         TESTING=config.testing,
     )
+    if config.trusted_proxies:
+        # Only behind proxies that set X-Forwarded-For: otherwise a client could choose its own address.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
     _install_auth(server, store, config)
     # [strategic public routes]
     server.register_blueprint(make_public_blueprint(store))
@@ -317,15 +350,16 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     )
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None,
                                      csrf=flask.session.get("csrf", ""))
-    # The renderer's inline start-up script is allowed by its hash, so no page needs 'unsafe-inline'.
-    server.config["BEACON_CSP"] = content_security_policy(app.csp_hashes())
     callbacks.register(app, store)
+    # The renderer's inline scripts are allowed by their hashes, taken once every callback is registered.
+    server.config["BEACON_CSP"] = content_security_policy(app.csp_hashes())
     app.beacon_store = store
     if not config.testing:
         # On the job thread, now and every few minutes: today's worklist snapshot (the demand trend needs
         # one a day even when nobody opens the tab), and the benchmark and BCU figures, which take a
-        # second or so from cold, so the first leader to open the Strategic tab does not wait.
-        app.beacon_housekeeping = jobs.start_housekeeping(store, [ensure_snapshot, warm_force_figures],
+        # second or so from cold, so the first leader to open the Strategic tab does not wait; and the sign-in
+        # throttle rows whose failures are forgotten.
+        app.beacon_housekeeping = jobs.start_housekeeping(store, [ensure_snapshot, warm_force_figures, prune],
                                                           config.housekeeping_minutes * 60)
     return app
 

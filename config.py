@@ -22,7 +22,7 @@ def _secret_key(data_dir: Path) -> str:
         return os.environ["SECRET_KEY"]
     path = data_dir / "secret_key"
     if not path.exists():
-        private_dir(data_dir)
+        private_dir(data_dir, own=False)
         # The key signs every session cookie. Written whole to a temporary file (0600, mkstemp), then linked
         # into place in one step: of workers starting together one link wins, and the others read its key,
         # never a half-written or empty file.
@@ -62,6 +62,8 @@ class Config:
     max_upload_mb: int = 300
     # Every request but an administrator's upload: callbacks and forms are small.
     max_request_kb: int = 512
+    # How many reverse proxies in front of Beacon to believe about the client's address (X-Forwarded-For).
+    trusted_proxies: int = 0
     demo_preset: str = "demo"
     generate_on_empty: bool = True
     testing: bool = False
@@ -99,6 +101,7 @@ def from_env() -> Config:
         secure_cookies=os.environ.get("BEACON_SECURE_COOKIES", "0") == "1",
         max_upload_mb=int(os.environ.get("BEACON_MAX_UPLOAD_MB", "300")),
         max_request_kb=int(os.environ.get("BEACON_MAX_REQUEST_KB", "512")),
+        trusted_proxies=int(os.environ.get("BEACON_TRUSTED_PROXIES", "0")),
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,

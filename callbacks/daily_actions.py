@@ -97,7 +97,7 @@ def register(app, store) -> None:
         current_actor()
         prop = ctx.triggered[0]["prop_id"]
         event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
-        ref = (event or {}).get("rowId")
+        ref = event.get("rowId") if isinstance(event, dict) else None
         if not isinstance(ref, str) or not ref:
             raise PreventUpdate
         return ref, True

@@ -61,7 +61,8 @@ def register(app, store) -> None:
                   Input("fsu-grid", "selectedRows"), prevent_initial_call=True)
     def render_chart(selected):
         actor = current_actor()
-        ids = [r.get("person_id") for r in (selected or []) if isinstance(r, dict)][:50]
+        ids = [r.get("person_id") for r in (selected if isinstance(selected, list) else [])
+               if isinstance(r, dict)][:50]
         rows = fsu.investigation_lpas(store, actor, ids)
         status = fsu.run_status(store, actor)["shown"]
         return lpa_figure(rows), method_note(CHART_METHOD, (status or {}).get("finished_at"))
@@ -74,7 +75,7 @@ def register(app, store) -> None:
         if ctx.triggered_id == "fsu-back":
             return None
         event = renderer if ctx.triggered[0]["prop_id"].endswith("cellRendererData") else double_clicked
-        ref = (event or {}).get("rowId")
+        ref = event.get("rowId") if isinstance(event, dict) else None
         if not isinstance(ref, str) or not ref.isdigit():
             raise PreventUpdate
         return int(ref)

@@ -133,7 +133,7 @@ def register(app, store) -> None:
             return False, no_update, no_update, None, no_update, no_update, no_update
         if trig != "pa-fb-submit":
             raise PreventUpdate
-        if not (message or "").strip():
+        if not isinstance(message, str) or not message.strip():
             return no_update, no_update, no_update, "Please say what is wrong.", no_update, no_update, no_update
         from data_access.productivity import periods
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, select, text
+from sqlalchemy import create_engine, event, inspect, make_url, select, text
 from sqlalchemy.engine import Engine
 
 from data_access.files import private_dir, private_file
@@ -25,7 +25,7 @@ def make_engine(url: str) -> Engine:
     """Create an engine for url, with WAL and a busy timeout on SQLite."""
     if url.startswith("sqlite"):
         # "sqlite://" and "sqlite:///:memory:" are in-memory databases: no file to make private.
-        path = url.split("///", 1)[1] if "///" in url else ""
+        path = make_url(url).database or ""
         if path and path != ":memory:" and not path.startswith("file:"):
             # Crime references and names live here: only Beacon's account may read the file. SQLite gives
             # its -wal and -shm files the database file's permissions. Only folders Beacon creates are

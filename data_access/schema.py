@@ -77,8 +77,12 @@ login_throttle = Table(
     metadata,
     Column("key", String(120), primary_key=True),
     Column("failures", Integer, nullable=False, default=0),
-    # Epoch seconds: the last failure (failures older than the window are forgotten) and the end of the wait.
+    # Attempts counted up front and not yet settled as a success or a failure.
+    Column("pending", Integer, nullable=False, default=0),
+    # Epoch seconds: the last failure (failures older than the window are forgotten), the last attempt
+    # (pending attempts older than a minute belong to requests that died) and the end of the wait.
     Column("last_failure", Float, nullable=False, default=0.0),
+    Column("last_attempt", Float, nullable=False, default=0.0),
     Column("blocked_until", Float, nullable=False, default=0.0),
 )
 

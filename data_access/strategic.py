@@ -210,7 +210,7 @@ def home_force_is_configured(store) -> bool:
 def set_home_force(store, actor, force: str | None) -> bool:
     """Record which territorial force this deployment is (None clears it); administrators only."""
     require(actor, "strategic.admin", reason="only administrators may set this deployment's force")
-    if force is not None and force not in FORCE_NAMES:
+    if force is not None and (not isinstance(force, str) or force not in FORCE_NAMES):
         raise BadRequest(f"unknown force {force!r}")
     if home_force_is_configured(store):
         raise BadRequest("this deployment's force is set in the rules file (strategic home_force); change it there")
@@ -299,7 +299,7 @@ def benchmark_view(store, actor, area: str, force: str | None = None, period: st
     settings = strategic_settings(store)
     if area not in settings.area_ids():
         raise BadRequest(f"unknown area {area!r}")
-    if force is not None and force not in FORCE_NAMES:
+    if force is not None and (not isinstance(force, str) or force not in FORCE_NAMES):
         raise BadRequest(f"unknown force {force!r}")
     data = _cached_measures(store)
     figures = data["areas"][area]
@@ -498,6 +498,8 @@ def set_tactic(store, actor, force: str, area: str, tactic: str, in_use: bool, n
     """Add a tactic for a force or change whether it is in use; administrators only. True if anything changed."""
     require(actor, "strategic.admin", reason="only administrators may edit tactics")
     settings = strategic_settings(store)
+    if not all(isinstance(v, str) for v in (force, area, tactic or "")):
+        raise BadRequest("a tactic's force, area and name are text")
     tactic = (tactic or "").strip()
     if force not in FORCE_NAMES or area not in settings.area_ids() or not tactic or len(tactic) > 160:
         raise BadRequest("a tactic needs a known force, a known area and a name of at most 160 characters")

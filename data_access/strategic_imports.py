@@ -26,7 +26,7 @@ def _check_admin(actor) -> None:
 def start_import(store, actor, kind: str, contents: str, file_name: str) -> int:
     """Start importing an uploaded file (a dcc.Upload data URL) for an administrator; returns the job id."""
     _check_admin(actor)
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise BadRequest(f"unknown import kind {kind!r}")
     try:
         data = base64.b64decode((contents or "").split(",", 1)[1], validate=False)

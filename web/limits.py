@@ -2,6 +2,7 @@
 
 import flask
 
+from data_access.errors import BadRequest
 from data_access.permissions import role_allows
 
 DASH_UPDATE = "/_dash-update-component"
@@ -14,13 +15,23 @@ def body_limit(actor, small_bytes: int, upload_bytes: int) -> int:
     return small_bytes
 
 
+# Deeper than any Beacon page nests its callback values; a deeper body is refused, not walked.
+MAX_DEPTH = 64
+
+
 def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+    """True when any string in value (keys included) holds a NUL; walked with a stack, not recursion."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH:
+                raise BadRequest(f"the request nests values more than {MAX_DEPTH} deep")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
     return False
 
 
@@ -32,5 +43,9 @@ def nul_in_request() -> bool:
     if req.method not in ("POST", "PUT", "PATCH"):
         return False
     if req.is_json:
-        return _has_nul(req.get_json(silent=True))
+        try:
+            body = req.get_json(silent=True)
+        except RecursionError as exc:  # json's own parser gives up on very deep nesting
+            raise BadRequest("the request nests values too deeply") from exc
+        return _has_nul(body)
     return any(_has_nul(k) or _has_nul(v) for k, v in req.form.items(multi=True))

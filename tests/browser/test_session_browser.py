@@ -45,3 +45,16 @@ def test_a_page_whose_session_ended_says_so_and_goes_to_sign_in(dash_duo, app):
     assert "signed out" in notice.text
     dash_duo.wait_for_element("#username", timeout=15)
     assert "Your session ended" in dash_duo.find_element("#login-notice").text
+
+
+def test_the_pack_opens_under_the_policy_with_a_print_button_that_needs_no_inline_script(dash_duo, app):
+    base = sign_in(dash_duo, app, "leader")
+    dash_duo.driver.get(base + "/strategic/pack")
+    button = dash_duo.wait_for_element("button.print")
+    assert button.get_attribute("onclick") is None and button.get_attribute("data-print") is not None
+    # The listener is loaded: replace print so the headless browser does not open a dialog, then press.
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "return Array.from(document.scripts).some(s => s.src.endsWith('/assets/print_button.js'))"))
+    dash_duo.driver.execute_script("window.__printed = false; window.print = () => { window.__printed = true; };")
+    button.click()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return window.__printed"))
