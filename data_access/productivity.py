@@ -11,6 +11,7 @@ from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import allowed, require
 from data_access.org import OrgTree, load_tree
 from data_access.scope import resolve_scope
+from data_access.store import productivity_version
 from scoring import availability as av
 from scoring import productivity as pr
 from scoring.settings_productivity import CRITERIA, DEFAULT_PRODUCTIVITY_SETTINGS, ProductivitySettings
@@ -57,7 +58,7 @@ def _check_officer_id(value) -> int:
         raise BadRequest("officer id must be a whole number") from None
 
 
-# ----- computation (cached by data version and the officer set) ------------------------------------
+# ----- computation (cached by productivity version and the officer set) ------------------------------------
 def _compute_daily(store, ids, history_start) -> pd.DataFrame:
     with store.engine.connect() as conn:
         raw = inputs.activity_inputs(conn, ids, history_start)
@@ -101,13 +102,15 @@ def _key(ids) -> str:
 
 
 def group_frames(store, offs: pd.DataFrame, team_ids, key: str) -> dict:
-    """Daily productivity and availability for a group of officers, memoised per data version."""
+    """Daily productivity and availability for a group of officers, memoised per productivity version."""
     p = periods(store)
     ids = offs["id"].tolist()
-    daily = store.cache.get_or_compute("prod_daily", store.data_version(), key,
+    # Task completions write none of these inputs, so they do not make these frames stale.
+    version = productivity_version(store)
+    daily = store.cache.get_or_compute("prod_daily", version, key,
                                        lambda: _compute_daily(store, ids, p["history_start"]),
                                        p["today"], store.settings.positive_outcomes)
-    avail = store.cache.get_or_compute("prod_avail", store.data_version(), key,
+    avail = store.cache.get_or_compute("prod_avail", version, key,
                                        lambda: _compute_availability(store, offs, team_ids),
                                        p["today"], settings_of(store))
     return {"daily": daily, "availability": avail}
