@@ -246,22 +246,7 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
     avail = frames["availability"]
     recent, _year, rates = _productivity_rows(frames["daily"], offs, avail["available_hours"], p)
     visible = [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
-    rows = []
-    for o in offs.itertuples():
-        r = {"officer_id": int(o.id), "officer": f"{o.rank} {o.forename} {o.surname}",
-             "team": tree.units["name"].get(o.team_id, "")}
-        for m in pr.METRICS:
-            r[m.id] = pr.as_float(recent.at[o.id, m.id])
-            if m.rate:
-                r[f"{m.id}_rate"] = pr.as_float(rates.at[o.id, m.id])
-        if int(o.id) in visible:
-            a = avail.loc[o.id]
-            r["availability"] = float(a["score"])
-            r["deployable"] = "Yes" if a["deployable"] else "No: " + a["reasons"]
-        else:
-            r["availability"] = None
-            r["deployable"] = "Restricted"
-        rows.append(r)
+    rows = _officer_rows(offs, recent, rates, avail, tree, set(visible))
     by_team = _by_team(recent, offs, tree, avail, set(visible))
     # Every per-officer read is audited, whether or not availability was visible in it.
     with store.engine.begin() as conn:
@@ -276,6 +261,33 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
             "rows": rows, "by_team": by_team, "distribution": pr.team_distribution(recent),
             "trend": trend, "availability_shown": bool(visible), "data_as_of": store.data_as_of(),
             "window_start": p["window_start"].isoformat(), "end": p["end"].isoformat()}
+
+
+def _officer_rows(offs: pd.DataFrame, recent: pd.DataFrame, rates: pd.DataFrame, avail: pd.DataFrame,
+                  tree: OrgTree, visible: set) -> list[dict]:
+    """One row per officer in offs' order: figures, rates, and availability only where visible."""
+    ids = offs["id"].to_numpy()
+    out = pd.DataFrame({"officer_id": ids.astype(int),
+                        "officer": (offs["rank"].astype(str) + " " + offs["forename"].astype(str) + " "
+                                    + offs["surname"].astype(str)).to_numpy(),
+                        "team": offs["team_id"].map(tree.units["name"]).fillna("").to_numpy()})
+    rec, rat = recent.reindex(ids), rates.reindex(ids)
+    for m in pr.METRICS:
+        out[m.id] = rec[m.id].to_numpy(dtype=float)
+        if m.rate:
+            out[f"{m.id}_rate"] = rat[m.id].to_numpy(dtype=float)
+    shown = offs["id"].isin(visible).to_numpy()
+    a = avail.reindex(ids)
+    out["availability"] = a["score"].to_numpy(dtype=float)
+    out["deployable"] = "Yes"
+    blocked = ~a["deployable"].astype(bool).to_numpy()
+    out.loc[blocked, "deployable"] = "No: " + a["reasons"].to_numpy()[blocked]
+    out.loc[~shown, "deployable"] = "Restricted"
+    out["availability"] = out["availability"].astype(object).where(shown, None)
+    # NaN is 'no data' (None in JSON), as pr.as_float gives one value at a time.
+    numbers = [c for c in out.columns if c not in ("officer", "team", "deployable", "officer_id", "availability")]
+    out[numbers] = out[numbers].astype(object).where(out[numbers].notna(), None)
+    return out.to_dict("records")
 
 
 def _by_team(recent: pd.DataFrame, offs: pd.DataFrame, tree: OrgTree, avail: pd.DataFrame, visible: set) -> list:
