@@ -263,45 +263,53 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
             "window_start": p["window_start"].isoformat(), "end": p["end"].isoformat()}
 
 
+def _nullable(values) -> list:
+    """Python floats of a numeric column, NaN ('no data') as None, as pr.as_float gives one at a time."""
+    return [None if v != v else v for v in pd.to_numeric(values).astype(float).tolist()]
+
+
 def _officer_rows(offs: pd.DataFrame, recent: pd.DataFrame, rates: pd.DataFrame, avail: pd.DataFrame,
                   tree: OrgTree, visible: set) -> list[dict]:
     """One row per officer in offs' order: figures, rates, and availability only where visible."""
-    ids = offs["id"].to_numpy()
-    out = pd.DataFrame({"officer_id": ids.astype(int),
-                        "officer": (offs["rank"].astype(str) + " " + offs["forename"].astype(str) + " "
-                                    + offs["surname"].astype(str)).to_numpy(),
-                        "team": offs["team_id"].map(tree.units["name"]).fillna("").to_numpy()})
-    rec, rat = recent.reindex(ids), rates.reindex(ids)
+    ids = offs["id"]
+    rec, rat, a = recent.reindex(ids), rates.reindex(ids), avail.reindex(ids)
+    cols = {"officer_id": ids.astype(int).tolist(),
+            "officer": (offs["rank"].astype(str) + " " + offs["forename"].astype(str) + " "
+                        + offs["surname"].astype(str)).tolist(),
+            "team": offs["team_id"].map(tree.units["name"]).fillna("").tolist()}
     for m in pr.METRICS:
-        out[m.id] = rec[m.id].to_numpy(dtype=float)
+        cols[m.id] = _nullable(rec[m.id])
         if m.rate:
-            out[f"{m.id}_rate"] = rat[m.id].to_numpy(dtype=float)
-    shown = offs["id"].isin(visible).to_numpy()
-    a = avail.reindex(ids)
-    out["availability"] = a["score"].to_numpy(dtype=float)
-    out["deployable"] = "Yes"
-    blocked = ~a["deployable"].astype(bool).to_numpy()
-    out.loc[blocked, "deployable"] = "No: " + a["reasons"].to_numpy()[blocked]
-    out.loc[~shown, "deployable"] = "Restricted"
-    out["availability"] = out["availability"].astype(object).where(shown, None)
-    # NaN is 'no data' (None in JSON), as pr.as_float gives one value at a time.
-    numbers = [c for c in out.columns if c not in ("officer", "team", "deployable", "officer_id", "availability")]
-    out[numbers] = out[numbers].astype(object).where(out[numbers].notna(), None)
-    return out.to_dict("records")
+            cols[f"{m.id}_rate"] = _nullable(rat[m.id])
+    shown = ids.isin(visible).tolist()
+    cols["availability"] = [float(v) if s else None for v, s in zip(a["score"].tolist(), shown)]
+    cols["deployable"] = [("Yes" if d else "No: " + r) if s else "Restricted"
+                          for d, r, s in zip(a["deployable"].tolist(), a["reasons"].tolist(), shown)]
+    keys = list(cols)
+    return [dict(zip(keys, values)) for values in zip(*cols.values())]
+
+
+def _one_place(value):
+    return None if pd.isna(value) else round(float(value), 1)
 
 
 def _by_team(recent: pd.DataFrame, offs: pd.DataFrame, tree: OrgTree, avail: pd.DataFrame, visible: set) -> list:
     """Totals per team; mean availability only for a team whose every officer the actor may see."""
-    frame = recent.copy()
-    frame["team_id"] = offs.set_index("id")["team_id"].reindex(frame.index)
-    out = []
-    for team_id, grp in frame.groupby("team_id"):
-        row = {"team_id": int(team_id), "team": tree.units["name"].get(team_id, ""), "officers": len(grp)}
-        for m in pr.METRICS:
-            vals = grp[m.id]
-            value = vals.mean() if m.id.startswith("response") else vals.sum()
-            row[m.id] = None if pd.isna(value) else round(float(value), 1)
-        ids = {int(i) for i in grp.index}
-        row["availability"] = round(float(avail.loc[list(ids), "score"].mean()), 1) if ids <= visible else None
-        out.append(row)
-    return out
+    team = offs.set_index("id")["team_id"].reindex(recent.index)
+    groups = recent.groupby(team)
+    means = [m.id for m in pr.METRICS if m.id.startswith("response")]
+    sums = [m.id for m in pr.METRICS if m.id not in means]
+    figures = pd.concat([groups[sums].sum(), groups[means].mean()], axis=1)[[m.id for m in pr.METRICS]]
+    shown = pd.Series(recent.index.isin(list(visible)), index=recent.index).groupby(team).all()
+    score = avail["score"].reindex(recent.index).groupby(team).mean()
+    out = figures.reset_index(names="team_id")
+    out.insert(1, "team", out["team_id"].map(tree.units["name"]).fillna(""))
+    out.insert(2, "officers", groups.size().to_numpy())
+    out["team_id"] = out["team_id"].astype(int)
+    out["availability"] = score.where(shown.to_numpy()).to_numpy()
+    rows = out.to_dict("records")
+    # Python's round, one team at a time as before: numpy's rounds some halves the other way.
+    for row in rows:
+        for col in figures.columns.tolist() + ["availability"]:
+            row[col] = _one_place(row[col])
+    return rows

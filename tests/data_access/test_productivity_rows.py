@@ -1,5 +1,6 @@
-"""The team view's rows, built from whole frames, equal the officer-by-officer construction they replaced."""
+"""The team view's rows and team totals, built from whole frames, equal the one-by-one construction they replaced."""
 
+import pandas as pd
 import pytest
 
 from data_access import productivity as prod
@@ -31,6 +32,23 @@ def _rows_one_by_one(offs, recent, rates, avail, tree, visible) -> list[dict]:
     return rows
 
 
+def _by_team_one_by_one(recent, offs, tree, avail, visible) -> list:
+    """The previous per-team implementation, kept as the reference."""
+    frame = recent.copy()
+    frame["team_id"] = offs.set_index("id")["team_id"].reindex(frame.index)
+    out = []
+    for team_id, grp in frame.groupby("team_id"):
+        row = {"team_id": int(team_id), "team": tree.units["name"].get(team_id, ""), "officers": len(grp)}
+        for m in pr.METRICS:
+            vals = grp[m.id]
+            value = vals.mean() if m.id.startswith("response") else vals.sum()
+            row[m.id] = None if pd.isna(value) else round(float(value), 1)
+        ids = {int(i) for i in grp.index}
+        row["availability"] = round(float(avail.loc[list(ids), "score"].mean()), 1) if ids <= visible else None
+        out.append(row)
+    return out
+
+
 def _typed(rows):
     return [[(k, type(v).__name__, v) for k, v in r.items()] for r in rows]
 
@@ -55,6 +73,7 @@ def test_rows_equal_the_one_by_one_construction(store, username, level):
     expected = _rows_one_by_one(offs, recent, rates, avail, tree, visible)
     assert len(expected) == len(view["rows"]) > 0
     assert _typed(view["rows"]) == _typed(expected)
+    assert _typed(view["by_team"]) == _typed(_by_team_one_by_one(recent, offs, tree, avail, visible))
     if (username, level) == ("inspector", "bcu"):
         # Both kinds of row occur: availability shown in the inspector's chain, restricted outside it.
         assert {r["deployable"] == "Restricted" for r in expected} == {True, False}
