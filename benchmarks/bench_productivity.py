@@ -7,22 +7,29 @@ Usage: .venv/bin/python -m benchmarks.bench_productivity --database-url sqlite:/
 """
 
 import argparse
-import dataclasses
 import shutil
 import statistics
 import time
 
+from sqlalchemy import select
+
 from app import create_app
 from benchmarks.bench_config import bench_config
 from data_access import productivity_inputs as inputs
+from data_access.actor import Actor
 from data_access.db import is_empty
+from data_access.errors import AccessDenied, BadRequest
 from data_access.generate import generate
 from data_access.productivity import periods, settings_of
+from data_access.schema import task
 from data_access.schema_productivity import ensure_core_indexes
+from data_access.scope import resolve_scope
 from data_access.store import open_store_from
+from data_access.tasks import complete_task
 from data_access.worklist import scope_choices
 from scoring import availability as av
 from scoring import productivity as pr
+from scoring.categories import COMPLETIONS
 from tests.conftest import login
 from tests.dash_requests import payload
 from tests.helpers import actor_for
@@ -85,6 +92,44 @@ def _view_times(app, store, username: str, scope_value: str) -> tuple[float, flo
     return cold, statistics.median(warm)
 
 
+def _complete_one(store, where) -> bool:
+    """Complete the most urgent open task matching where that its officer in charge may complete now."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(task).where(task.c.status == "open", task.c.oic_id.isnot(None), where)
+                            .order_by(task.c.due_date, task.c.id).limit(100)).mappings().all()
+    for t in rows:
+        oic = Actor(user_id=0, username=f"bench-oic-{t['oic_id']}", role="officer", officer_id=int(t["oic_id"]),
+                    scope_unit_id=None)
+        for action, _label in COMPLETIONS.get(t["kind"], []):
+            try:
+                if complete_task(store, oic, t["id"], action)["status"] == "done":
+                    return True
+            except (AccessDenied, BadRequest):
+                continue
+    return False
+
+
+def _after_a_completion(app, store) -> None:
+    """The leader's BCU view warm, then its first request after a task is completed in another BCU and in its own."""
+    leader = actor_for(store, "leader")
+    bcu = next(c["value"] for c in scope_choices(store, leader) if c["value"].startswith("bcu"))
+    mine = sorted(int(t) for t in resolve_scope(store, leader, bcu).team_ids)
+    client = app.server.test_client()
+    login(client, "leader")
+    body = payload(app, "pa-team-grid.rowData", {"pa-scope.value": bcu, "pa-metric.value": "arrests",
+                                                 "main-tabs.active_tab": "productivity"}, ["pa-scope.value"])
+    client.post("/_dash-update-component", json=body)
+    warm = statistics.median(_timed(lambda: client.post("/_dash-update-component", json=body))[1] for _ in range(5))
+    print(f"{'BCU (leader) warm':34s} {'':>8s} {'':>11s} {_ms(warm)}")
+    for label, where in (("BCU after a completion elsewhere", task.c.team_id.not_in(mine)),
+                         ("BCU after one in the BCU", task.c.team_id.in_(mine))):
+        if not _complete_one(store, where):
+            continue
+        resp, t = _timed(lambda: client.post("/_dash-update-component", json=body))
+        assert resp.status_code == 200, resp.status_code
+        print(f"{label:34s} {'':>8s} {'':>11s} {_ms(t)}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="west-midlands")
@@ -113,6 +158,7 @@ def main(argv=None) -> None:
         n = len(team_view(store, actor, scope_value)["rows"])
         cold, warm = _view_times(app, store, username, scope_value)
         print(f"{label:34s} {n:>8,} {_ms(cold)} {_ms(warm)}")
+    _after_a_completion(app, store)
     store.cache.close()
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -36,6 +36,7 @@ from data_access import names as N
 from data_access import schema as S
 from data_access.db import create_schema, drop_schema, make_engine, set_meta
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
+from data_access.store import bump_productivity_version
 from scoring.bail import BAIL_STAGES, bail_end, bail_rule_id, bail_start_from_arrest, next_authority
 from scoring.cdi import check_crimes
 from scoring.deadlines import (
@@ -2023,6 +2024,10 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
     for extend in EXTENSIONS:
         step(0.97, getattr(extend, "__doc__", None) or "extensions")
         counts.update(extend(engine, preset=preset, seed=seed, today=today, settings=settings))
+    # The extensions write productivity inputs after the core transaction: a view cached in between is stale.
+    with engine.begin() as conn:
+        bump_productivity_version(conn)
+    counts["meta"] += 1
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")

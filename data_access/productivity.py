@@ -11,6 +11,7 @@ from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import allowed, require
 from data_access.org import OrgTree, load_tree
 from data_access.scope import resolve_scope
+from data_access.store import productivity_version
 from scoring import availability as av
 from scoring import productivity as pr
 from scoring.settings_productivity import CRITERIA, DEFAULT_PRODUCTIVITY_SETTINGS, ProductivitySettings
@@ -57,7 +58,7 @@ def _check_officer_id(value) -> int:
         raise BadRequest("officer id must be a whole number") from None
 
 
-# ----- computation (cached by data version and the officer set) ------------------------------------
+# ----- computation (cached by productivity version and the officer set) ------------------------------------
 def _compute_daily(store, ids, history_start) -> pd.DataFrame:
     with store.engine.connect() as conn:
         raw = inputs.activity_inputs(conn, ids, history_start)
@@ -101,13 +102,15 @@ def _key(ids) -> str:
 
 
 def group_frames(store, offs: pd.DataFrame, team_ids, key: str) -> dict:
-    """Daily productivity and availability for a group of officers, memoised per data version."""
+    """Daily productivity and availability for a group of officers, memoised per productivity version."""
     p = periods(store)
     ids = offs["id"].tolist()
-    daily = store.cache.get_or_compute("prod_daily", store.data_version(), key,
+    # Task completions write none of these inputs, so they do not make these frames stale.
+    version = productivity_version(store)
+    daily = store.cache.get_or_compute("prod_daily", version, key,
                                        lambda: _compute_daily(store, ids, p["history_start"]),
                                        p["today"], store.settings.positive_outcomes)
-    avail = store.cache.get_or_compute("prod_avail", store.data_version(), key,
+    avail = store.cache.get_or_compute("prod_avail", version, key,
                                        lambda: _compute_availability(store, offs, team_ids),
                                        p["today"], settings_of(store))
     return {"daily": daily, "availability": avail}
@@ -243,22 +246,7 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
     avail = frames["availability"]
     recent, _year, rates = _productivity_rows(frames["daily"], offs, avail["available_hours"], p)
     visible = [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
-    rows = []
-    for o in offs.itertuples():
-        r = {"officer_id": int(o.id), "officer": f"{o.rank} {o.forename} {o.surname}",
-             "team": tree.units["name"].get(o.team_id, "")}
-        for m in pr.METRICS:
-            r[m.id] = pr.as_float(recent.at[o.id, m.id])
-            if m.rate:
-                r[f"{m.id}_rate"] = pr.as_float(rates.at[o.id, m.id])
-        if int(o.id) in visible:
-            a = avail.loc[o.id]
-            r["availability"] = float(a["score"])
-            r["deployable"] = "Yes" if a["deployable"] else "No: " + a["reasons"]
-        else:
-            r["availability"] = None
-            r["deployable"] = "Restricted"
-        rows.append(r)
+    rows = _officer_rows(offs, recent, rates, avail, tree, set(visible))
     by_team = _by_team(recent, offs, tree, avail, set(visible))
     # Every per-officer read is audited, whether or not availability was visible in it.
     with store.engine.begin() as conn:
@@ -275,18 +263,53 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
             "window_start": p["window_start"].isoformat(), "end": p["end"].isoformat()}
 
 
+def _nullable(values) -> list:
+    """Python floats of a numeric column, NaN ('no data') as None, as pr.as_float gives one at a time."""
+    return [None if v != v else v for v in pd.to_numeric(values).astype(float).tolist()]
+
+
+def _officer_rows(offs: pd.DataFrame, recent: pd.DataFrame, rates: pd.DataFrame, avail: pd.DataFrame,
+                  tree: OrgTree, visible: set) -> list[dict]:
+    """One row per officer in offs' order: figures, rates, and availability only where visible."""
+    ids = offs["id"]
+    rec, rat, a = recent.reindex(ids), rates.reindex(ids), avail.reindex(ids)
+    cols = {"officer_id": ids.astype(int).tolist(),
+            "officer": (offs["rank"].astype(str) + " " + offs["forename"].astype(str) + " "
+                        + offs["surname"].astype(str)).tolist(),
+            "team": offs["team_id"].map(tree.units["name"]).fillna("").tolist()}
+    for m in pr.METRICS:
+        cols[m.id] = _nullable(rec[m.id])
+        if m.rate:
+            cols[f"{m.id}_rate"] = _nullable(rat[m.id])
+    shown = ids.isin(visible).tolist()
+    cols["availability"] = [float(v) if s else None for v, s in zip(a["score"].tolist(), shown)]
+    cols["deployable"] = [("Yes" if d else "No: " + r) if s else "Restricted"
+                          for d, r, s in zip(a["deployable"].tolist(), a["reasons"].tolist(), shown)]
+    keys = list(cols)
+    return [dict(zip(keys, values)) for values in zip(*cols.values())]
+
+
+def _one_place(value):
+    return None if pd.isna(value) else round(float(value), 1)
+
+
 def _by_team(recent: pd.DataFrame, offs: pd.DataFrame, tree: OrgTree, avail: pd.DataFrame, visible: set) -> list:
     """Totals per team; mean availability only for a team whose every officer the actor may see."""
-    frame = recent.copy()
-    frame["team_id"] = offs.set_index("id")["team_id"].reindex(frame.index)
-    out = []
-    for team_id, grp in frame.groupby("team_id"):
-        row = {"team_id": int(team_id), "team": tree.units["name"].get(team_id, ""), "officers": len(grp)}
-        for m in pr.METRICS:
-            vals = grp[m.id]
-            value = vals.mean() if m.id.startswith("response") else vals.sum()
-            row[m.id] = None if pd.isna(value) else round(float(value), 1)
-        ids = {int(i) for i in grp.index}
-        row["availability"] = round(float(avail.loc[list(ids), "score"].mean()), 1) if ids <= visible else None
-        out.append(row)
-    return out
+    team = offs.set_index("id")["team_id"].reindex(recent.index)
+    groups = recent.groupby(team)
+    means = [m.id for m in pr.METRICS if m.id.startswith("response")]
+    sums = [m.id for m in pr.METRICS if m.id not in means]
+    figures = pd.concat([groups[sums].sum(), groups[means].mean()], axis=1)[[m.id for m in pr.METRICS]]
+    shown = pd.Series(recent.index.isin(list(visible)), index=recent.index).groupby(team).all()
+    score = avail["score"].reindex(recent.index).groupby(team).mean()
+    out = figures.reset_index(names="team_id")
+    out.insert(1, "team", out["team_id"].map(tree.units["name"]).fillna(""))
+    out.insert(2, "officers", groups.size().to_numpy())
+    out["team_id"] = out["team_id"].astype(int)
+    out["availability"] = score.where(shown.to_numpy()).to_numpy()
+    rows = out.to_dict("records")
+    # Python's round, one team at a time as before: numpy's rounds some halves the other way.
+    for row in rows:
+        for col in figures.columns.tolist() + ["availability"]:
+            row[col] = _one_place(row[col])
+    return rows

@@ -363,6 +363,15 @@ team_version = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Per officer, a counter bumped by every write to a task they are in charge of: the cache key of an
+# officer's own worklist and bell, whose tasks may sit in teams other than their own.
+officer_version = Table(
+    "officer_version",
+    metadata,
+    Column("officer_id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 # Long work started from the screen (imports, refreshes): who started it, how it ended, its result.
 job = Table(
     "job",

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from data_access.cache import ResultCache
 from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
-from data_access.schema import meta, team_version
+from data_access.schema import meta, officer_version, team_version
 from data_access.startup_lock import startup_lock
 from data_access.forces import FORCE_NAMES
 from scoring.rules_file import read_rules_file
@@ -61,24 +61,61 @@ def bump_version(conn) -> str:
     return conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar_one()
 
 
+def _bump_counters(conn, table, key_col, keys) -> None:
+    for key in sorted({int(k) for k in keys if k is not None}):
+        bumped = conn.execute(table.update().where(key_col == key).values(version=table.c.version + 1)).rowcount
+        if not bumped:
+            conn.execute(table.insert().values({key_col.name: key, "version": 1}))
+
+
 def bump_team_versions(conn, team_ids) -> None:
     """Mark these teams' tasks changed, inside the caller's transaction (see team_version)."""
-    for team_id in sorted({int(t) for t in team_ids if t is not None}):
-        bumped = conn.execute(team_version.update().where(team_version.c.team_id == team_id).values(
-            version=team_version.c.version + 1)).rowcount
-        if not bumped:
-            conn.execute(team_version.insert().values(team_id=team_id, version=1))
+    _bump_counters(conn, team_version, team_version.c.team_id, team_ids)
+
+
+def bump_officer_versions(conn, officer_ids) -> None:
+    """Mark these officers' tasks changed, inside the caller's transaction (see officer_version)."""
+    _bump_counters(conn, officer_version, officer_version.c.officer_id, officer_ids)
+
+
+def _meta_values(conn, *keys) -> dict:
+    return dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
 
 
 def tasks_version(store, team_ids, whole_force: bool = False) -> str:
-    """Changes whenever a task of one of these teams changes, or the data is generated afresh."""
+    """Changes whenever a task of one of these teams, the organisation or the whole data set changes."""
     query = select(func.coalesce(func.sum(team_version.c.version), 0))
     if not whole_force:
         query = query.where(team_version.c.team_id.in_(sorted(int(t) for t in team_ids)))
     with store.engine.connect() as conn:
         total = conn.execute(query).scalar()
-        made = conn.execute(select(meta.c.value).where(meta.c.key == "generated_at")).scalar()
-    return f"teams:{made}:{total}"
+        m = _meta_values(conn, "generated_at", "org_version")
+    return f"teams:{m.get('generated_at')}:{m.get('org_version')}:{total}"
+
+
+def officer_tasks_version(store, officer_id: int) -> str:
+    """Changes whenever a task this officer is in charge of, the organisation or the whole data set changes."""
+    with store.engine.connect() as conn:
+        mine = conn.execute(select(officer_version.c.version)
+                            .where(officer_version.c.officer_id == int(officer_id))).scalar()
+        m = _meta_values(conn, "generated_at", "org_version")
+    return f"officer:{m.get('generated_at')}:{m.get('org_version')}:{mine or 0}"
+
+
+def bump_productivity_version(conn) -> None:
+    """Mark productivity and availability inputs changed, inside the caller's transaction."""
+    # One atomic UPDATE, as bump_version: two concurrent writers never write the same next version.
+    bumped = conn.execute(meta.update().where(meta.c.key == "productivity_version").values(
+        value=cast(cast(meta.c.value, Integer) + 1, String(200)))).rowcount
+    if not bumped:
+        set_meta(conn, "productivity_version", "1")
+
+
+def productivity_version(store) -> str:
+    """Changes with productivity or availability inputs, the organisation or the whole data set; never with a task."""
+    with store.engine.connect() as conn:
+        m = _meta_values(conn, "generated_at", "org_version", "productivity_version")
+    return f"prod:{m.get('generated_at')}:{m.get('org_version')}:{m.get('productivity_version')}"
 
 
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,

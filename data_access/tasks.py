@@ -9,7 +9,7 @@ from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import completion_duty, may_complete_any, offered_actions
 from data_access.schema import bail, crime, task
-from data_access.store import bump_team_versions, bump_version
+from data_access.store import bump_officer_versions, bump_team_versions, bump_version
 from scoring.bail import bail_end, next_authority, next_stage
 from scoring.categories import COMPLETIONS
 from scoring.deadlines import next_due
@@ -88,6 +88,7 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
         write_audit(conn, actor, "write", "task", task_id, detail=detail)
         bump_version(conn)
         bump_team_versions(conn, [t["team_id"]])
+        bump_officer_versions(conn, [t["oic_id"]])
     return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
 
 

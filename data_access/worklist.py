@@ -8,7 +8,7 @@ from data_access.org import load_tree
 from data_access.permissions import require, role_allows
 from data_access.schema import crime, offence, task
 from data_access.scope import Scope, allowed_scopes, resolve_scope
-from data_access.store import tasks_version
+from data_access.store import officer_tasks_version, tasks_version
 from scoring import worklist as wl
 from scoring.duties import SERGEANT, rank_level
 
@@ -96,8 +96,11 @@ def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Badges, bell, forward look and grid rows for the scope the actor asked for."""
     require(actor, "worklist.read")
     scope = resolve_scope(store, actor, requested_scope)
-    if scope.level == "mine" or scope.empty:
-        version = store.data_version()  # one officer's cases may sit in several teams
+    if scope.empty:
+        version = store.data_version()
+    elif scope.level == "mine":
+        # One officer's cases may sit in several teams: keyed by their own counter, not those teams'.
+        version = officer_tasks_version(store, scope.oic_id)
     else:
         # Only a write to one of the scope's own teams makes a team, BCU or force view stale.
         whole = scope.level == "force" and len(scope.team_ids) == len(load_tree(store).teams())

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from data_access.schema import crime, task
-from data_access.store import bump_team_versions, bump_version
+from data_access.store import bump_officer_versions, bump_team_versions, bump_version
 from data_access.worklist import bell_view, worklist_view
 from tests.helpers import actor_for, open_task_of
 
@@ -54,6 +54,7 @@ def test_a_sergeants_bell_counts_the_teams_reviews_but_not_those_of_their_own_in
         conn.execute(update(task).where(task.c.crime_id == t["crime_id"]).values(oic_id=sergeant.officer_id))
         bump_version(conn)
         bump_team_versions(conn, [t["team_id"]])
+        bump_officer_versions(conn, [officer.officer_id, sergeant.officer_id])
     after = bell_view(store, sergeant)
     assert sum(b["overdue"] + b["due_soon"] for b in worklist_view(store, sergeant, None)["badges"]) == team_owed
     assert after["total"] == before["total"] - moved
