@@ -104,7 +104,8 @@ def layout(actor) -> html.Div:
             dbc.Button([html.I(className="bi bi-arrow-repeat me-1", **{"aria-hidden": "true"}), "Refresh the list"],
                        id="fsu-refresh", color="secondary", outline=True, className="touch-button"),
         ], className="d-flex align-items-center flex-wrap gap-2 mb-2"),
-        dbc.Progress(id="fsu-progress", value=0, label="", className="mb-1", style={"height": "22px"}),
+        html.Div(dbc.Progress(id="fsu-progress", value=0, label="", className="mb-1", style={"height": "22px"}),
+                 **{"data-progress-name": "Progress of the list refresh"}),
         html.Div(id="fsu-job-state", className="small mb-2", role="status"),
         _main_page(),
         html.Div([
