@@ -38,8 +38,9 @@ METHOD_TEXT = [
 def _grid() -> dag.AgGrid:
     rank = {"type": "numericColumn", "width": 120, "filter": "agNumberColumnFilter"}
     cols = [
-        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 132, "minWidth": 132,
-         "maxWidth": 132, "pinned": "left", "resizable": False, "suppressAutoSize": True,
+        # Wide enough for the Open button and a 44px selection checkbox side by side.
+        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 156, "minWidth": 156,
+         "maxWidth": 156, "pinned": "left", "resizable": False, "suppressAutoSize": True,
          "sortable": False, "filter": False, "checkboxSelection": True, "headerCheckboxSelection": False},
         {"headerName": "Name", "field": "name", "minWidth": 190, "filter": "agTextColumnFilter"},
         {"headerName": "Rank: overall", "field": "rank_overall", "sort": "asc", **rank},
