@@ -77,6 +77,7 @@ def _check_page(driver, axe_source: str, page: str) -> list[str]:
     driver.set_script_timeout(60)
     result = driver.execute_async_script(RUN_AXE, AXE_TAGS)
     assert "violations" in result, f"{page}: axe did not run: {result}"
+    print(f"{page}: axe found {len(result['violations'])} rule(s) violated")
     problems = []
     for v in result["violations"]:
         nodes = [n["target"] for n in v["nodes"] if (v["id"], n["target"]) not in KNOWN_LIBRARY_FINDINGS]
@@ -111,7 +112,25 @@ def test_every_tab_of_the_role_passes_axe_and_has_44px_targets(dash_duo, app, us
         tap(dash_duo, driver.find_element(By.XPATH, f"//*[@id='main-tabs']//a[normalize-space()='{label}']"))
         wait_until(dash_duo, lambda: _settled(driver))
         problems += _check_page(driver, axe_source, f"{username}/{tab_id}")
+        if tab_id == "daily-actions":
+            problems += _check_record_panel(dash_duo, axe_source, username)
     assert not problems, "\n".join(problems)
+
+
+def _check_record_panel(dash_duo, axe_source: str, username: str) -> list[str]:
+    """Open the worklist's first record in its panel, check the page with the panel shown, close it."""
+    driver = dash_duo.driver
+    buttons = driver.find_elements(By.CSS_SELECTOR, ".worklist-grid .grid-open-button")
+    if not buttons:
+        return []  # an empty worklist has no record to open
+    tap(dash_duo, buttons[0])
+    # Bootstrap marks the panel .showing while it slides in; colours are only final once it has gone.
+    panel = ".offcanvas.show:not(.showing)"
+    wait_until(dash_duo, lambda: len(driver.find_element(By.CSS_SELECTOR, panel).text.strip()) > 40)
+    problems = _check_page(driver, axe_source, f"{username}/record-panel")
+    driver.find_element(By.CSS_SELECTOR, f"{panel} .btn-close").click()
+    wait_until(dash_duo, lambda: not driver.find_elements(By.CSS_SELECTOR, ".offcanvas.show"))
+    return problems
 
 
 def test_login_and_public_pages_pass_axe_and_have_44px_targets(dash_duo, app):
