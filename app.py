@@ -348,6 +348,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Screen readers pick their voice from the page's language (WCAG 3.1.1); Dash's template names none.
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None,
                                      csrf=flask.session.get("csrf", ""))
     callbacks.register(app, store)

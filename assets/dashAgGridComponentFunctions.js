@@ -19,7 +19,8 @@ dagcomponentfuncs.OpenButton = function (props) {
 };
 
 // An empty grid says why in words. dash-ag-grid refuses overlayNoRowsTemplate strings (raw HTML), so the
-// message arrives as a plain parameter and is rendered as text.
+// message arrives as a plain parameter and is rendered as text. No role: the overlay sits inside the
+// grid, where only rows may be (a status there breaks the grid's structure for screen readers).
 dagcomponentfuncs.NoRows = function (props) {
-  return React.createElement("div", { className: "grid-no-rows", role: "status" }, props.message || "No rows.");
+  return React.createElement("div", { className: "grid-no-rows" }, props.message || "No rows.");
 };

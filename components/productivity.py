@@ -24,7 +24,7 @@ def feedback_button(metric: str, label: str) -> html.Button:
     return html.Button([html.I(className="bi bi-chat-left-text me-1", **{"aria-hidden": "true"}), "Feedback"],
                        id={"type": "pa-fb-open", "metric": metric}, className="btn btn-outline-secondary btn-sm "
                        "touch-button pa-feedback-button", n_clicks=0,
-                       **{"aria-label": f"Say the figure '{label}' is wrong"})
+                       **{"aria-label": f"Feedback: say the figure '{label}' is wrong"})
 
 
 def productivity_table(view: dict) -> html.Div:

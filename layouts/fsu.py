@@ -38,8 +38,9 @@ METHOD_TEXT = [
 def _grid() -> dag.AgGrid:
     rank = {"type": "numericColumn", "width": 120, "filter": "agNumberColumnFilter"}
     cols = [
-        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 132, "minWidth": 132,
-         "maxWidth": 132, "pinned": "left", "resizable": False, "suppressAutoSize": True,
+        # Wide enough for the Open button and a 44px selection checkbox side by side.
+        {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 156, "minWidth": 156,
+         "maxWidth": 156, "pinned": "left", "resizable": False, "suppressAutoSize": True,
          "sortable": False, "filter": False, "checkboxSelection": True, "headerCheckboxSelection": False},
         {"headerName": "Name", "field": "name", "minWidth": 190, "filter": "agTextColumnFilter"},
         {"headerName": "Rank: overall", "field": "rank_overall", "sort": "asc", **rank},
@@ -104,7 +105,8 @@ def layout(actor) -> html.Div:
             dbc.Button([html.I(className="bi bi-arrow-repeat me-1", **{"aria-hidden": "true"}), "Refresh the list"],
                        id="fsu-refresh", color="secondary", outline=True, className="touch-button"),
         ], className="d-flex align-items-center flex-wrap gap-2 mb-2"),
-        dbc.Progress(id="fsu-progress", value=0, label="", className="mb-1", style={"height": "22px"}),
+        html.Div(dbc.Progress(id="fsu-progress", value=0, label="", className="mb-1", style={"height": "22px"}),
+                 **{"data-progress-name": "Progress of the list refresh"}),
         html.Div(id="fsu-job-state", className="small mb-2", role="status"),
         _main_page(),
         html.Div([

@@ -28,8 +28,7 @@ def navbar(actor, csrf: str = "") -> dbc.Navbar:
                    className="navbar-brand fw-semibold", href="/"),
             html.Div([
                 html.Button(bell_contents({"total": 0, "state": "grey", "label": "Loading"}), id="bell",
-                            className=bell_class({"state": "grey"}), n_clicks=0,
-                            **{"aria-label": "What you owe"}),
+                            className=bell_class({"state": "grey"}), n_clicks=0),
                 html.Span([html.Span(actor.display_name, className="fw-semibold"),
                            html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],
                           className="user-label d-none d-md-flex"),

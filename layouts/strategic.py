@@ -36,12 +36,16 @@ def _imports() -> html.Div:
             dbc.Col([html.Label("Kind of file", htmlFor="st-import-kind", className="form-label small mb-1"),
                      dcc.Dropdown(id="st-import-kind", options=[{"label": t, "value": k} for k, t in IMPORT_KINDS],
                                   value="street", clearable=False, searchable=False)], xs=12, md=4),
-            dbc.Col(dcc.Upload(id="st-upload", children=html.Div(
+            # The label names the upload's file input (its keyboard target) and opens the file chooser on a
+            # tap, so the drop zone's own click is off and the chooser opens once.
+            dbc.Col(html.Label(dcc.Upload(id="st-upload", children=html.Div(
                 [html.I(className="bi bi-upload me-2", **{"aria-hidden": "true"}), "Choose a file to import"]),
-                className="upload-box btn btn-outline-primary w-100 py-3", multiple=False), xs=12, md=8),
+                className="upload-box btn btn-outline-primary w-100 py-3", multiple=False, disable_click=True),
+                className="d-block m-0"), xs=12, md=8),
         ], className="g-2 mb-2"),
             *job_tracker("st-import"),
-            dbc.Progress(id="st-progress", value=0, label="", className="mb-2", style={"height": "24px"}),
+            html.Div(dbc.Progress(id="st-progress", value=0, label="", className="mb-2", style={"height": "24px"}),
+                     **{"data-progress-name": "Import progress"}),
             html.Div(id="st-import-result", role="status"),
             html.H3("Recent imports", className="h6 mt-3"),
             html.Div(id="st-remove-result", role="status"),

@@ -9,6 +9,8 @@
 #   BEACON_TEST_PG_URL   default postgresql://postgres@127.0.0.1:5432/test;
 #                        set it to "" to skip the PostgreSQL tests (not allowed when CI=true)
 #   BEACON_CHROMIUM      default /usr/bin/chromium
+# Fetches a pinned axe-core from the npm registry once into .cache/axe/ (git-ignored) for the
+# accessibility tests, installing Debian's nodejs and npm when npm is missing.
 set -euo pipefail
 
 # shellcheck source=scripts/setup.sh
@@ -42,6 +44,31 @@ ensure_chromium() {
     if [[ -n $cv && -n $dv && ${cv%%.*} != "${dv%%.*}" ]]; then
         warn "chromium ($cv) and chromedriver ($dv) major versions differ: browser tests will fail"
     fi
+}
+
+# ---------------------------------------------------------------- axe-core
+
+# The accessibility tests read .cache/axe/package/axe.min.js; fetched once, so test runs need no internet.
+AXE_VERSION=4.10.3
+ensure_axe() {
+    local dir=$BEACON_ROOT/.cache/axe
+    if [[ -f $dir/package/axe.min.js && $(cat "$dir/.version" 2>/dev/null) == "$AXE_VERSION" ]]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        say "npm missing: installing Debian's nodejs and npm to fetch axe-core"
+        apt_install nodejs npm || die "could not install npm; run:  sudo apt-get install -y nodejs npm"
+    fi
+    say "fetching axe-core $AXE_VERSION from the npm registry into .cache/axe/"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    local tgz
+    tgz=$(cd "$dir" && npm pack --silent "axe-core@$AXE_VERSION") \
+        || die "npm pack axe-core@$AXE_VERSION failed (no network?); the accessibility tests need it once"
+    tar -xzf "$dir/$tgz" -C "$dir" package/axe.min.js package/package.json package/LICENSE \
+        || die "could not unpack $dir/$tgz"
+    rm -f "$dir/$tgz"
+    printf '%s\n' "$AXE_VERSION" >"$dir/.version"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -181,6 +208,7 @@ ensure_postgres() {
 }
 
 ensure_chromium
+ensure_axe
 ensure_postgres
 
 say "running: python -m pytest $*"
