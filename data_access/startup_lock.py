@@ -44,9 +44,13 @@ def _pg_lock(engine: Engine):
         conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_LOCK_KEY})
         yield
     finally:
-        # Closing the session, not returning it to the pool, releases the lock whatever happened inside.
-        conn.invalidate()
-        conn.close()
+        # Unlocked at once, and the session closed rather than pooled, so the lock cannot outlive this block;
+        # a server only notices a closed session a moment later, which alone would leave it held briefly.
+        try:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_LOCK_KEY})
+        finally:
+            conn.invalidate()
+            conn.close()
 
 
 @contextmanager
