@@ -19,9 +19,12 @@ DONE_MESSAGES = {"done": "Recorded. The badge and bell are updated.",
 
 
 def _forward_tiles(forward: list) -> list:
+    # Each count says what it counts; nothing overdue is said calmly, not as a red "+ 0 overdue".
     return [html.Div([html.Div(str(f["due"]), className="forward-count"),
-                      html.Div(f"due in {f['horizon']} days", className="forward-label"),
-                      html.Div(f"+ {f['overdue']} overdue", className="forward-overdue")],
+                      html.Div(f"task{'' if f['due'] == 1 else 's'} due within {f['horizon']} days",
+                               className="forward-label"),
+                      html.Div(f"plus {f['overdue']} already overdue", className="forward-overdue") if f["overdue"]
+                      else html.Div("none overdue", className="forward-clear")],
                      className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
 
 
