@@ -135,6 +135,14 @@ def csv_lines(text: str, parsed: Parsed | None = None):
         raise LayoutError("unclosed quote in the header: a quote opened on line 1 never closes")
     source.take()
 
+    def give_up(first: int, lines: list, why: str):
+        """The rest of the file quarantined line by line from an unclosed quote, its span warned about."""
+        quarantined, warning = _unclosed_span(first, lines, why)
+        if parsed is not None:
+            parsed.warnings.append(warning)
+        for line in quarantined:
+            yield line, None
+
     def rows():
         while True:
             try:
@@ -144,22 +152,13 @@ def csv_lines(text: str, parsed: Parsed | None = None):
             except csv.Error:
                 # A quoted field ran past the csv module's limit: the quote does not close in any sane distance.
                 first, lines = source.take()
-                quarantined, warning = _unclosed_span(first, lines + source.rest(),
-                                                      f"the quote opened in the record starting on line {first:,} "
-                                                      f"runs past {csv.field_size_limit():,} characters")
-                if parsed is not None:
-                    parsed.warnings.append(warning)
-                for line in quarantined:
-                    yield line, None
+                yield from give_up(first, lines + source.rest(), f"the quote opened in the record starting on "
+                                   f"line {first:,} runs past {csv.field_size_limit():,} characters")
                 return
             first, lines = source.take()
             if source.unclosed:
-                quarantined, warning = _unclosed_span(first, lines, f"the quote opened in the record starting on "
-                                                                    f"line {first:,} never closes")
-                if parsed is not None:
-                    parsed.warnings.append(warning)
-                for line in quarantined:
-                    yield line, None
+                yield from give_up(first, lines, f"the quote opened in the record starting on line {first:,} "
+                                   f"never closes")
                 return
             if not fields or all(not f.strip() for f in fields):
                 continue

@@ -2,7 +2,7 @@
 
 import os
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pandas as pd
 import pytest
@@ -441,10 +441,10 @@ def test_postgresql_gets_the_same_force(demo, pg_database):
             assert rows(engine, table) == rows(sqlite_engine, table), table.name
         with engine.begin() as conn:  # sequences moved past the explicit ids
             new_id = conn.execute(insert(S.audit_log).values(
-                at=datetime.now(), action="test", object_type="generator")).inserted_primary_key[0]
+                at=datetime.combine(TODAY, time(9)), action="test", object_type="generator")).inserted_primary_key[0]
             task_id = conn.execute(insert(S.task).values(
                 crime_id=1, team_id=1, kind="oel_update", rule_id="OEL-14", status="open",
-                created_at=datetime.now())).inserted_primary_key[0]
+                created_at=datetime.combine(TODAY, time(9)))).inserted_primary_key[0]
         assert new_id == 1
         assert task_id == stats["counts"]["task"] + 1
         with pytest.raises(AlreadyPopulated):
