@@ -3,7 +3,7 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.grid import worklist_grid
+from components.grid import export_button, worklist_grid
 from components.notes import workload_caveat
 from scoring.categories import CATEGORIES
 
@@ -48,8 +48,7 @@ def layout(actor) -> html.Div:
                 html.Div([
                     dbc.Button([html.I(className="bi bi-funnel me-1"), "Show all"], id="da-clear-filter",
                                color="secondary", outline=True, className="me-2 touch-button"),
-                    dbc.Button([html.I(className="bi bi-download me-1"), "Export CSV"], id="da-export",
-                               color="secondary", outline=True, className="touch-button"),
+                    export_button("da-export"),
                 ]),
             ], className="d-flex justify-content-between align-items-center mb-2 flex-wrap gap-2"),
             html.Div(id="da-filter-label", className="small text-body-secondary mb-1"),
