@@ -11,3 +11,5 @@ from data_access import schema_productivity  # noqa: F401
 from data_access import schema_fsu  # noqa: F401
 # [strategic schema]
 from data_access import schema_strategic  # noqa: F401
+# [investigation events]
+from data_access import schema_events  # noqa: F401
