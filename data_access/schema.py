@@ -203,6 +203,8 @@ bail = Table(
     # Who authorised the latest extension, and their rank then (PACE names the rank for each stage).
     Column("authorised_by", Integer, nullable=True),
     Column("authorised_rank", String(12), nullable=True),
+    # The engine's name for the episode within its crime, so re-deriving finds it again.
+    Column("episode_key", String(40), nullable=True),
 )
 Index("ix_bail_crime", bail.c.crime_id)
 
@@ -226,6 +228,11 @@ task = Table(
     Column("completed_by", Integer, nullable=True),
     Column("completion", String(40), nullable=True),
     Column("bail_id", Integer, nullable=True),
+    # The engine's name for the task within its crime (scoring.task_engine), so re-deriving finds it again.
+    Column("task_key", String(40), nullable=True),
+    # The event that completed it, and which system holds that completion: 'source' or 'beacon'.
+    Column("event_id", Integer, nullable=True),
+    Column("completed_in", String(8), nullable=True),
 )
 # Covering indexes: a worklist read is answered from the index without visiting task rows.
 Index("ix_task_team_status_due", task.c.team_id, task.c.status, task.c.due_date, task.c.kind, task.c.rule_id,

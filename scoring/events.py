@@ -57,6 +57,7 @@ class Event:
     at: datetime
     person_id: int | None = None
     officer_id: int | None = None
+    officer_rank: str | None = None
     stage: str | None = None
     ends_on: date | None = None
     value: int | None = None

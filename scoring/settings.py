@@ -45,6 +45,28 @@ class RuleSettings(Settings):
         28, "Days from naming a suspect to the expected arrest or interview (no national source; "
             "suggested default).", "policy")
 
+    # Task engine conventions (scoring/task_engine.py)
+    review_interval_from: str = rule(
+        "done", "The next supervisor review falls due review_interval_days after the day the last one was "
+                "'done', or after the day it was 'due'.", "policy",
+        choices=("done", "due"))
+    oel_entry_kinds: tuple[str, ...] = rule(
+        ("log_entry",), "Event kinds that count as an investigation log (OEL) entry; add 'supervisor_review' "
+                        "where a force's reviews are written in the log.", "policy")
+    victim_update_clock_start: str = rule(
+        "recorded", "Before the first contact, the victim-update clock starts when the crime is 'recorded' "
+                    "or when it is 'allocated'.", "policy",
+        choices=("recorded", "allocated"))
+    move_due_off_non_working_days: bool = rule(
+        False, "If true, a policy deadline (review, log, victim update, RUI review, named suspect) falling on "
+               "a weekend or bank holiday moves to the next working day; statutory dates never move.", "policy")
+    reconcile_window_days: int = rule(
+        7, "Days within which the records system should show a completion made in Beacon; after them it is "
+           "flagged as not in the source.", "policy", minimum=1)
+    stale_load_hours: int = rule(
+        26, "Hours after the last successful load of the force's records when every screen warns that the "
+            "data is stale.", "policy", minimum=1)
+
     # Released under investigation and bail
     rui_review_days: int = rule(
         28, "Days between reviews of a suspect released under investigation (RUI has no legal clock).",
@@ -114,6 +136,11 @@ class RuleSettings(Settings):
             raise ValueError("setting demand_jump_ratio must be > 0")
         if not self.forward_horizons or min(self.forward_horizons) < 0:
             raise ValueError("setting forward_horizons must be a non-empty list of days >= 0")
+        from scoring.events import EVENT_KINDS
+
+        unknown = [k for k in self.oel_entry_kinds if k not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(f"setting oel_entry_kinds names unknown event kinds: {', '.join(unknown)}")
         months = (self.bail_initial_months, self.bail_first_extension_months,
                   self.bail_second_extension_months, self.bail_complex_months)
         # Stages must not shorten bail, or the "next stage" would end before the current one.

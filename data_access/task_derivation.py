@@ -1,0 +1,230 @@
+"""Re-deriving crimes' tasks and bail episodes from their events with the task engine, inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import bindparam, select
+
+from data_access.clock import now_local
+from data_access.schema import bail, crime, crime_link, crime_person, custody, offence, task
+from data_access.schema_events import crime_event
+from data_access.store import bump_officer_versions, bump_team_versions, bump_version
+from scoring.cdi import check_crimes
+from scoring.events import Event
+from scoring.settings import RuleSettings
+from scoring.task_engine import CrimeFacts, derive
+
+IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit on every version
+WRITE_CHUNK = 5000  # rows per executemany
+
+# Columns the engine sets on a task row; a row whose values all match is left alone.
+TASK_FIELDS = ("kind", "rule_id", "basis_date", "due_date", "detail", "status", "completed_at", "completed_by",
+               "completion", "event_id", "completed_in", "bail_id")
+BAIL_FIELDS = ("person_id", "arrested_on", "bail_start", "stage", "ends_on", "status", "updated_at",
+               "authorised_by", "authorised_rank")
+
+
+def _chunks(ids: list) -> list[list]:
+    return [ids[i:i + IN_CHUNK] for i in range(0, len(ids), IN_CHUNK)]
+
+
+def _read(conn, query, column, ids: list | None) -> pd.DataFrame:
+    """Rows of a query, for every crime (ids None) or for these crime ids, as one frame."""
+    if ids is None:
+        return pd.DataFrame(conn.execute(query).mappings().all())
+    frames = [pd.DataFrame(conn.execute(query.where(column.in_(part))).mappings().all()) for part in _chunks(ids)]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame itself, or an empty one with these columns when the query found nothing."""
+    return rows if len(rows) else pd.DataFrame(columns=columns)
+
+
+def _day(value) -> date | None:
+    if value is None or (not isinstance(value, (date, datetime)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[dict, dict, pd.DataFrame]:
+    """Each crime's facts and events, and the crime rows (team and officer in charge) they belong to."""
+    cols = [crime.c.id, crime.c.team_id, crime.c.oic_id, crime.c.offence_code, crime.c.occurred_on,
+            crime.c.reported_at, crime.c.recorded_at, crime.c.status, crime.c.finalised, crime.c.outcome_code,
+            crime.c.outcome_date, crime.c.domestic_abuse, crime.c.victim_decision]
+    cr = _frame(_read(conn, select(*cols), crime.c.id, crime_ids), [c.name for c in cols])
+    ids = [int(x) for x in cr["id"]]
+    scope = None if crime_ids is None else ids
+    off = pd.DataFrame(conn.execute(select(offence.c.code, offence.c.summary_only, offence.c.common_assault))
+                       .mappings().all())
+    summary = set(off.loc[off["summary_only"].astype(bool), "code"]) if len(off) else set()
+    common = set(off.loc[off["common_assault"].astype(bool), "code"]) if len(off) else set()
+    parties = _frame(_read(conn, select(crime_person.c.crime_id, crime_person.c.role, crime_person.c.enhanced_rights,
+                                        crime_person.c.suspect_status), crime_person.c.crime_id, scope),
+                     ["crime_id", "role", "enhanced_rights", "suspect_status"])
+    victims = parties[parties["role"] == "victim"]
+    has_victim = set(victims["crime_id"].astype(int))
+    enhanced = set(victims.loc[victims["enhanced_rights"].astype(bool), "crime_id"].astype(int))
+    links = _frame(_read(conn, select(crime_link.c.crime_id, crime_link.c.linked_crime_id), crime_link.c.crime_id,
+                         None), ["crime_id", "linked_crime_id"])
+    linked = set(links["crime_id"].astype(int)) | set(links["linked_crime_id"].astype(int))
+    custody_rows = _frame(_read(conn, select(custody.c.crime_id, custody.c.outcome), custody.c.crime_id, scope),
+                          ["crime_id", "outcome"])
+    suspects = parties[parties["role"].isin(["suspect", "offender"])][["crime_id", "suspect_status"]]
+    findings: dict[int, list] = defaultdict(list)
+    if len(cr):
+        found = check_crimes(cr.rename(columns={}), suspects, custody_rows, settings)
+        for row in found.itertuples(index=False):
+            findings[int(row.crime_id)].append((row.rule_id, row.kind, str(row.explanation)))
+    facts = {}
+    for r in cr.itertuples(index=False):
+        cid = int(r.id)
+        code = r.offence_code
+        facts[cid] = CrimeFacts(
+            crime_id=cid, occurred_on=_day(r.occurred_on), recorded_on=_day(r.recorded_at),
+            finalised=bool(r.finalised) or r.status == "finalised", outcome_date=_day(r.outcome_date),
+            summary_only=code in summary, domestic_common_assault=bool(r.domestic_abuse) and code in common,
+            has_victim=cid in has_victim, victim_enhanced=cid in enhanced, has_links=cid in linked,
+            findings=tuple(findings.get(cid, ())))
+    ev_cols = [crime_event.c.id, crime_event.c.crime_id, crime_event.c.kind, crime_event.c.at,
+               crime_event.c.person_id, crime_event.c.officer_id, crime_event.c.officer_rank, crime_event.c.stage,
+               crime_event.c.ends_on, crime_event.c.value, crime_event.c.rule_id, crime_event.c.origin]
+    # A Beacon completion the source has since confirmed is the source's event now: counted once, from there.
+    query = select(*ev_cols).where((crime_event.c.origin == "source") |
+                                   (crime_event.c.reconciliation.is_(None)) |
+                                   (crime_event.c.reconciliation != "confirmed"))
+    evs = _read(conn, query, crime_event.c.crime_id, scope)
+    events: dict[int, list] = defaultdict(list)
+    for e in evs.itertuples(index=False) if len(evs) else ():
+        at = e.at.to_pydatetime() if isinstance(e.at, pd.Timestamp) else e.at
+        events[int(e.crime_id)].append(Event(
+            int(e.id), e.kind, at, person_id=_int(e.person_id), officer_id=_int(e.officer_id),
+            officer_rank=e.officer_rank, stage=e.stage, ends_on=_day(e.ends_on), value=_int(e.value),
+            rule_id=e.rule_id, origin=e.origin))
+    return facts, events, cr
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and pd.isna(a):
+        a = None
+    if isinstance(b, float) and pd.isna(b):
+        b = None
+    if isinstance(a, pd.Timestamp):
+        a = a.to_pydatetime()
+    if isinstance(b, pd.Timestamp):
+        b = b.to_pydatetime()
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a.replace(microsecond=0) == b.replace(microsecond=0)
+    return a == b
+
+
+def _existing(conn, table, cols, crime_ids: list | None) -> dict:
+    rows = _read(conn, select(table.c.id, table.c.crime_id, *cols), table.c.crime_id, crime_ids)
+    out = {}
+    for r in rows.to_dict("records") if len(rows) else ():
+        key = r.get("task_key") or r.get("episode_key")
+        out[(int(r["crime_id"]), key)] = r
+    return out
+
+
+def _write(conn, table, inserts: list, updates: list, deletes: list) -> None:
+    """Insert, update (by id) and delete rows in chunks."""
+    for part in _chunks(deletes):
+        conn.execute(table.delete().where(table.c.id.in_(part)))
+    for i in range(0, len(inserts), WRITE_CHUNK):
+        conn.execute(table.insert(), inserts[i:i + WRITE_CHUNK])
+    if updates:
+        names = [k for k in updates[0] if k != "id"]
+        stmt = table.update().where(table.c.id == bindparam("_id")).values(
+            {n: bindparam("_" + n) for n in names})
+        for i in range(0, len(updates), WRITE_CHUNK):
+            conn.execute(stmt, [{"_" + k: v for k, v in u.items()} for u in updates[i:i + WRITE_CHUNK]])
+
+
+def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, now: datetime | None = None,
+                 bump: bool = True) -> dict:
+    """Re-derive the tasks of these crimes (every crime when None) from their events; return counts."""
+    now = now or now_local()
+    ids = None if crime_ids is None else sorted({int(c) for c in crime_ids})
+    if ids is not None and not ids:
+        return {"crimes": 0, "inserted": 0, "updated": 0, "deleted": 0}
+    facts, events, cr = load_inputs(conn, settings, ids)
+    scope = None if ids is None else [int(x) for x in cr["id"]]
+    owner = {int(r.id): (int(r.team_id), _int(r.oic_id)) for r in cr.itertuples(index=False)}
+    results = {cid: derive(f, events.get(cid, []), today, settings) for cid, f in facts.items()}
+
+    # Bail episodes first: tasks point at their rows.
+    old_bail = _existing(conn, bail, [bail.c.episode_key, *[bail.c[n] for n in BAIL_FIELDS]], scope)
+    b_ins, b_upd, seen = [], [], set()
+    for cid, res in results.items():
+        for ep in res.bail:
+            row = {"person_id": ep.person_id, "arrested_on": ep.arrested_on, "bail_start": ep.bail_start,
+                   "stage": ep.stage, "ends_on": ep.ends_on, "status": ep.status, "updated_at": ep.updated_at,
+                   "authorised_by": ep.authorised_by, "authorised_rank": ep.authorised_rank}
+            old = old_bail.get((cid, ep.key))
+            seen.add((cid, ep.key))
+            if old is None:
+                b_ins.append({"crime_id": cid, "episode_key": ep.key, **row})
+            elif not all(_same(old[k], v) for k, v in row.items()):
+                b_upd.append({"id": int(old["id"]), **row})
+    b_del = [int(r["id"]) for k, r in old_bail.items() if k not in seen]
+    if b_ins and any(r["person_id"] is None for r in b_ins):
+        raise ValueError("a bail event names no person; the loader must quarantine it")
+    _write(conn, bail, b_ins, b_upd, b_del)
+    bail_ids = {(int(r["crime_id"]), r["episode_key"]): int(r["id"])
+                for r in _read(conn, select(bail.c.id, bail.c.crime_id, bail.c.episode_key), bail.c.crime_id,
+                               scope).to_dict("records")} if (b_ins or old_bail) else {}
+
+    old_tasks = _existing(conn, task, [task.c.task_key, task.c.team_id, task.c.oic_id,
+                                       *[task.c[n] for n in TASK_FIELDS]], scope)
+    t_ins, t_upd, seen, touched = [], [], set(), defaultdict(set)
+    for cid, res in results.items():
+        team_id, oic_id = owner[cid]
+        for t in res.tasks:
+            if t.completion == "crime_finalised":
+                continue  # a finalised crime's unfinished deadlines simply stop being owed
+            row = {"kind": t.kind, "rule_id": t.rule_id, "basis_date": t.basis, "due_date": t.due,
+                   "detail": t.detail, "status": t.status, "completed_at": t.completed_at,
+                   "completed_by": t.completed_by, "completion": t.completion, "event_id": t.event_id,
+                   "completed_in": t.completed_in,
+                   "bail_id": bail_ids.get((cid, t.bail_key)) if t.bail_key else None}
+            key = (cid, t.key)
+            seen.add(key)
+            old = old_tasks.get(key)
+            if old is None:
+                created = datetime.combine(t.basis, datetime.min.time()) if t.basis else now
+                t_ins.append({"crime_id": cid, "team_id": team_id, "oic_id": oic_id, "task_key": t.key,
+                              "created_at": min(max(created, datetime.combine(facts[cid].recorded_on,
+                                                                              datetime.min.time())), now),
+                              **row})
+                touched["team"].add(team_id)
+                touched["oic"].add(oic_id)
+            else:
+                row.update(team_id=team_id, oic_id=oic_id)
+                if not all(_same(old[k], v) for k, v in row.items()):
+                    t_upd.append({"id": int(old["id"]), **row})
+                    touched["team"].update({team_id, _int(old["team_id"])})
+                    touched["oic"].update({oic_id, _int(old["oic_id"])})
+    t_del = []
+    for key, r in old_tasks.items():
+        if key not in seen:
+            t_del.append(int(r["id"]))
+            touched["team"].add(_int(r["team_id"]))
+            touched["oic"].add(_int(r["oic_id"]))
+    _write(conn, task, t_ins, t_upd, t_del)
+    if bump and (t_ins or t_upd or t_del or b_ins or b_upd or b_del):
+        bump_team_versions(conn, touched["team"])
+        bump_officer_versions(conn, touched["oic"])
+        bump_version(conn)
+    return {"crimes": len(results), "inserted": len(t_ins), "updated": len(t_upd), "deleted": len(t_del),
+            "bail_inserted": len(b_ins), "bail_updated": len(b_upd), "bail_deleted": len(b_del)}
