@@ -57,6 +57,11 @@ def _int(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def _str(value) -> str | None:
+    """Text, or None for a missing value (pandas turns some missing text into NaN)."""
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[dict, dict, pd.DataFrame]:
     """Each crime's facts and events, and the crime rows (team and officer in charge) they belong to."""
     cols = [crime.c.id, crime.c.team_id, crime.c.oic_id, crime.c.offence_code, crime.c.occurred_on,
@@ -83,7 +88,7 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
     suspects = parties[parties["role"].isin(["suspect", "offender"])][["crime_id", "suspect_status"]]
     findings: dict[int, list] = defaultdict(list)
     if len(cr):
-        found = check_crimes(cr.rename(columns={}), suspects, custody_rows, settings)
+        found = check_crimes(cr, suspects, custody_rows, settings)
         for row in found.itertuples(index=False):
             findings[int(row.crime_id)].append((row.rule_id, row.kind, str(row.explanation)))
     facts = {}
@@ -109,8 +114,8 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
         at = e.at.to_pydatetime() if isinstance(e.at, pd.Timestamp) else e.at
         events[int(e.crime_id)].append(Event(
             int(e.id), e.kind, at, person_id=_int(e.person_id), officer_id=_int(e.officer_id),
-            officer_rank=e.officer_rank, stage=e.stage, ends_on=_day(e.ends_on), value=_int(e.value),
-            rule_id=e.rule_id, origin=e.origin))
+            officer_rank=_str(e.officer_rank), stage=_str(e.stage), ends_on=_day(e.ends_on), value=_int(e.value),
+            rule_id=_str(e.rule_id), origin=e.origin))
     return facts, events, cr
 
 

@@ -1,5 +1,6 @@
 """Completing a task: one transaction with an audit row, idempotent, and only by whoever the duty names."""
 
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -9,25 +10,12 @@ from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import completion_duty, may_complete_any, offered_actions
 from data_access.schema import bail, crime, task
+from data_access.schema_events import crime_event
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
-from scoring.bail import bail_end, next_authority, next_stage
+from data_access.task_derivation import derive_tasks
 from scoring.categories import COMPLETIONS
-from scoring.deadlines import next_due
-
-FOLLOW_ON_RULES = {
-    "supervisor_review": "REV-PERIODIC",
-    "oel_update": "OEL-14",
-    "victim_contact": "VC-UPDATE",
-    "rui": "RUI-REVIEW",
-}
-FOLLOW_ON_DETAIL = {
-    "supervisor_review": "Next periodic supervisor review.",
-    "oel_update": "Next investigation log (OEL) update.",
-    "victim_contact": "Next agreed update to the victim.",
-    "rui": "Next review of the released-under-investigation suspect.",
-}
-STAGE_RULES = {"initial": "BAIL-INITIAL", "first_extension": "BAIL-EXT1", "second_extension": "BAIL-EXT2",
-               "complex": "BAIL-COMPLEX"}
+from scoring.events import COMPLETION_EVENT
+from scoring.task_engine import DATA_QUALITY_KINDS
 
 
 def _parse_task_id(task_id) -> int:
@@ -48,8 +36,10 @@ def _parse_task_id(task_id) -> int:
 def complete_task(store, actor: Actor, task_id, action: str) -> dict:
     """Mark a task done; a second completion of the same task records nothing and says so."""
     task_id = _parse_task_id(task_id)
-    now = now_local()
     today = store.today()
+    # On a deployment with a fixed today (training, tests) the completion happens on that day.
+    now = now_local()
+    now = now if now.date() == today else datetime.combine(today, now.time())
     settings = store.settings
     with store.engine.begin() as conn:
         t = conn.execute(select(task, crime.c.crime_ref)
@@ -80,8 +70,15 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
         ).rowcount
         if not updated:
             return {"status": "already_done", "task_id": task_id, "crime_ref": t["crime_ref"]}
-        follow_on = _follow_on(conn, t, action, today, settings, now, actor)
-        detail = {"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"], "follow_on": follow_on}
+        # The completion is a Beacon event; the engine closes the task with it and opens what follows.
+        event_id = record_completion(conn, t, b, action, actor, now)
+        derive_tasks(conn, settings, today, [t["crime_id"]], now=now, bump=False)
+        follow_on = conn.execute(
+            select(task.c.id).where((task.c.crime_id == t["crime_id"]) & (task.c.kind == t["kind"]) &
+                                    (task.c.status == "open") & (task.c.id != task_id))
+            .order_by(task.c.id.desc()).limit(1)).scalar()
+        detail = {"action": action, "kind": t["kind"], "crime_ref": t["crime_ref"], "follow_on": follow_on,
+                  "event_id": event_id}
         if action == "bail_extended":
             detail["authorised_by"] = {"officer_id": actor.officer_id, "rank": actor.rank,
                                        "needs": completion_duty(t, b, settings)[action].words}
@@ -92,41 +89,12 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
     return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
 
 
-def _new_task(conn, t, kind, rule_id, due, detail, now, basis, bail_id=None) -> int:
-    res = conn.execute(task.insert().values(
-        crime_id=t["crime_id"], team_id=t["team_id"], oic_id=t["oic_id"], kind=kind, rule_id=rule_id,
-        basis_date=basis, due_date=due, detail=detail, status="open", created_at=now, bail_id=bail_id))
+def record_completion(conn, t, b, action: str, actor: Actor, now) -> int:
+    """Keep a completion made in Beacon as an event, pending until the records system shows it."""
+    res = conn.execute(crime_event.insert().values(
+        crime_id=t["crime_id"], kind=COMPLETION_EVENT[action], at=now, officer_id=actor.officer_id,
+        officer_rank=(actor.rank or None), person_id=b["person_id"] if b is not None else None,
+        rule_id=t["rule_id"] if t["kind"] in DATA_QUALITY_KINDS else None,
+        detail=f"{t['kind'].replace('_', ' ')} completed in Beacon ({action})"[:240],
+        origin="beacon", reconciliation="pending", recorded_at=now))
     return int(res.inserted_primary_key[0])
-
-
-def _follow_on(conn, t, action, today, settings, now, actor) -> int | None:
-    """Create whatever the completion makes due next, by the scoring rules."""
-    kind = t["kind"]
-    if kind in FOLLOW_ON_RULES:
-        due = next_due(kind, today, settings)
-        if due is not None:
-            return _new_task(conn, t, kind, FOLLOW_ON_RULES[kind], due, FOLLOW_ON_DETAIL[kind], now, today)
-        return None
-    if kind == "bail" and t["bail_id"] is not None:
-        b = conn.execute(select(bail).where(bail.c.id == t["bail_id"])).mappings().first()
-        if b is None:
-            return None
-        if action == "bail_ended":
-            conn.execute(bail.update().where(bail.c.id == b["id"]).values(status="ended", updated_at=now))
-            return None
-        stage = next_stage(b["stage"], b["arrested_on"], settings)
-        ends = bail_end(b["bail_start"], stage, b["arrested_on"], settings) if stage else None
-        # Who authorised the extension is kept with the bail record, as PACE requires it be recorded.
-        conn.execute(bail.update().where(bail.c.id == b["id"])
-                     .values(stage=stage or "court", ends_on=ends, updated_at=now,
-                             authorised_by=actor.officer_id, authorised_rank=actor.rank or None))
-        if ends is None:
-            return None
-        detail = (f"Bail ends {ends:%d %b %Y} ({(stage or '').replace('_', ' ')}). "
-                  f"Next extension needs {next_authority(stage, b['arrested_on'], settings)}.")
-        rule = STAGE_RULES.get(stage, "BAIL-OLD") if b["arrested_on"] >= settings.pace_2022_commencement \
-            else "BAIL-OLD"
-        return _new_task(conn, t, "bail", rule, ends, detail, now, b["bail_start"], bail_id=b["id"])
-    return None
-
-

@@ -9,7 +9,7 @@ from data_access.errors import AccessDenied
 from data_access.records import get_record
 from data_access.schema import audit_log, bail, crime, task
 from data_access.tasks import complete_task
-from tests.helpers import actor_for, open_task_of, task_status
+from tests.helpers import actor_for, open_task_of, put_on_bail, task_status
 
 # The demo force's chain above `officer` (a PC): sergeant (PS), inspector (Insp), a chief inspector,
 # leader (Supt), and the force's assistant chief constable, who signs in with collar 2978.
@@ -30,16 +30,10 @@ def _panel_task(store, actor, t) -> dict:
 
 
 def _bail_task(store, stage: str, arrested_on: date) -> dict:
-    """The officer's first bail task, put at this stage of the scheme for this arrest, ending in 3 days."""
+    """The officer's first bail task, its suspect's bail put at this stage of the scheme, ending in 3 days."""
     officer = actor_for(store, "officer")
     t = open_task_of(store, officer.officer_id, "bail")
-    ends = store.today() + timedelta(days=3)
-    with store.engine.begin() as conn:
-        conn.execute(update(bail).where(bail.c.id == t["bail_id"]).values(
-            stage=stage, arrested_on=arrested_on, bail_start=arrested_on + timedelta(days=1), ends_on=ends))
-        conn.execute(update(task).where(task.c.id == t["id"]).values(due_date=ends))
-    t["due_date"] = ends
-    return t
+    return put_on_bail(store, t, stage, arrested_on, store.today() + timedelta(days=3))
 
 
 def test_officer_is_offered_no_review_of_their_own_investigation_and_cannot_force_one(store):
