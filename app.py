@@ -25,6 +25,7 @@ from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
+from data_access.freshness import freshness
 from data_access.startup_lock import startup_lock
 from data_access.store import Store, open_store_from
 from data_access.throttle import failed, forgive, prune, reserve_attempt
@@ -351,7 +352,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     # Screen readers pick their voice from the page's language (WCAG 3.1.1); Dash's template names none.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None,
-                                     csrf=flask.session.get("csrf", ""))
+                                     csrf=flask.session.get("csrf", ""),
+                                     fresh=freshness(store) if current_user.is_authenticated else None)
     callbacks.register(app, store)
     # The renderer's inline scripts are allowed by their hashes, taken once every callback is registered.
     server.config["BEACON_CSP"] = content_security_policy(app.csp_hashes())

@@ -46,6 +46,8 @@ def _task_item(task: dict, today: date) -> html.Li:
             html.Div([html.Strong(task["label"]), html.Span(due_text, className=f"due-pill due-{state} ms-2")],
                      className="d-flex flex-wrap align-items-center gap-1"),
             html.Div(task["detail"], className="small mt-1"),
+            html.Div([html.I(className="bi bi-database-check me-1", **{"aria-hidden": "true"}), task["held_by"]],
+                     className="small task-held-by") if task.get("held_by") else None,
             html.Div([html.Span(task["rule_id"], className="rule-id me-1"), task["rule"]],
                      className="small text-body-secondary"),
             html.Div(buttons, className="mt-2") if buttons else None,
@@ -81,6 +83,10 @@ def record_body(record: dict, today: date) -> list:
     return [
         html.H2(record["crime_ref"], className="h4 mb-1", id="record-ref"),
         html.Div(record["summary"] or "", className="text-body-secondary mb-2"),
+        html.A([html.I(className="bi bi-box-arrow-up-right me-1", **{"aria-hidden": "true"}),
+                "Open in the records system"], href=record["source_url"], target="_blank",
+               rel="noopener noreferrer", className="small d-inline-block mb-2", id="record-source-link")
+        if record.get("source_url") else None,
         html.H3("Tasks", className="h5 mt-3"),
         notice,
         html.Ul([_task_item(t, today) for t in open_tasks] or [html.Li("Nothing outstanding.",

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 
 from data_access import names as N
 from data_access import schema as S
+from data_access.freshness import mark_loaded
 from data_access.generate_events import build_events
 from data_access.schema_events import crime_event
 from data_access.task_derivation import derive_tasks
@@ -1789,7 +1790,8 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
                            ("data_as_of", as_of.isoformat(timespec="seconds")), ("preset", preset),
                            ("seed", str(seed)), ("org_version", generated_at)):
             set_meta(conn, key, value)
-        counts["meta"] = 6
+        mark_loaded(conn, as_of)
+        counts["meta"] = 7
         if g.p.benchmark_as:
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1

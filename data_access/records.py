@@ -1,6 +1,7 @@
 """One crime record with its people, links and tasks, for the record panel (an audited read)."""
 
 from datetime import date, datetime
+from urllib.parse import quote
 
 from sqlalchemy import or_, select
 
@@ -10,6 +11,7 @@ from data_access.errors import AccessDenied, BadRequest
 from data_access.org import load_tree
 from data_access.permissions import allowed, may_complete_any, offered_actions, relation, withheld_reasons
 from data_access.schema import bail, crime, crime_link, crime_person, offence, person, task
+from data_access.schema_events import crime_event
 from data_access.scope import record_team_ids
 from scoring.categories import CATEGORY_BY_ID
 from scoring.deadlines import explain
@@ -62,6 +64,9 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
         tasks = sorted(tasks, key=lambda t: t["completed_at"] or datetime.max, reverse=True)
         tasks = sorted(tasks, key=lambda t: (t["status"] != "open", t["due_date"] or date.max))
         bails = conn.execute(select(bail).where(bail.c.crime_id == c["id"])).mappings().all()
+        held = {e["id"]: e for e in conn.execute(
+            select(crime_event.c.id, crime_event.c.origin, crime_event.c.reconciliation)
+            .where(crime_event.c.crime_id == c["id"])).mappings().all()}
         write_audit(conn, actor, "read", "crime_record", crime_ref,
                     detail={"people": len(people), "tasks": len(tasks)})
     settings = store.settings
@@ -96,10 +101,34 @@ def get_record(store, actor: Actor, crime_ref: str) -> dict:
         ],
         "bail": [dict(b) for b in bails],
         "tasks": [
-            _task_entry(store, actor, t, bail_by_id.get(t["bail_id"]), today, settings, rel) for t in tasks
+            _task_entry(store, actor, t, bail_by_id.get(t["bail_id"]), today, settings, rel) | {
+                "held_by": held_by(t, held)} for t in tasks
         ],
         "can_complete": can_complete,
+        "source_url": source_record_url(settings, c["crime_ref"]),
     }
+
+
+def source_record_url(settings, crime_ref: str) -> str | None:
+    """The crime's page in the force's records system, from the configured template; None when unset."""
+    template = settings.crime_record_url
+    return template.replace("{crime_ref}", quote(crime_ref, safe="")) if template else None
+
+
+def held_by(t, held: dict) -> str | None:
+    """Which system holds a done task's completion, in words, so nobody keys it twice unknowingly."""
+    if t["status"] == "open":
+        return None
+    e = held.get(t["event_id"])
+    if e is None:
+        return "closed with the crime" if t["completion"] == "crime_finalised" else None
+    if e["origin"] == "source":
+        return "recorded in the records system"
+    return {"pending": "recorded in Beacon; not yet in the records system",
+            "missing": "recorded in Beacon; still not in the records system: key it there",
+            "contradicted": "recorded in Beacon; the records system says otherwise: check it",
+            "confirmed": "recorded in Beacon and in the records system"}.get(e["reconciliation"],
+                                                                           "recorded in Beacon")
 
 
 def _task_entry(store, actor, t, bail_row, today, settings, rel) -> dict:

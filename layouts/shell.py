@@ -21,7 +21,16 @@ def signout_form(csrf: str) -> html.Form:
     ], method="POST", action="/logout", className="m-0")
 
 
-def navbar(actor, csrf: str = "") -> dbc.Navbar:
+def stale_warning(fresh: dict | None):
+    """A warning under the navbar when the force's records have not been loaded for too long."""
+    if not fresh or not fresh["stale"]:
+        return None
+    return dbc.Alert([html.I(className="bi bi-exclamation-triangle me-2", **{"aria-hidden": "true"}),
+                      fresh["label"], ": figures may be out of date. Tell your systems team if this persists."],
+                     color="warning", className="py-2 mb-0 rounded-0 small", id="stale-warning", role="status")
+
+
+def navbar(actor, csrf: str = "", fresh: dict | None = None) -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
             html.A([html.I(className="bi bi-broadcast-pin me-2", **{"aria-hidden": "true"}), "Beacon"],
@@ -29,6 +38,8 @@ def navbar(actor, csrf: str = "") -> dbc.Navbar:
             html.Div([
                 html.Button(bell_contents({"total": 0, "state": "grey", "label": "Loading"}), id="bell",
                             className=bell_class({"state": "grey"}), n_clicks=0),
+                html.Span(fresh["label"], className="records-loaded small d-none d-lg-inline", id="records-loaded")
+                if fresh and not fresh["stale"] else None,
                 html.Span([html.Span(actor.display_name, className="fw-semibold"),
                            html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],
                           className="user-label d-none d-md-flex"),
@@ -39,7 +50,7 @@ def navbar(actor, csrf: str = "") -> dbc.Navbar:
     )
 
 
-def build_shell(actor, csrf: str = ""):
+def build_shell(actor, csrf: str = "", fresh: dict | None = None):
     """The whole page for a logged-in actor (the request guard keeps anonymous users out)."""
     if actor is None:
         return html.Div("Please sign in.", className="p-4")
@@ -47,7 +58,8 @@ def build_shell(actor, csrf: str = ""):
     tabs = [dbc.Tab(TAB_BY_ID[t].layout(actor), label=TAB_BY_ID[t].label, tab_id=t, id=f"tab-{t}")
             for t in tab_ids]
     return html.Div([
-        navbar(actor, csrf),
+        navbar(actor, csrf, fresh),
+        stale_warning(fresh),
         dbc.Container([
             dbc.Tabs(tabs, id="main-tabs", active_tab=tab_ids[0] if tab_ids else None, className="mt-2"),
         ], fluid=True, className="pb-4"),

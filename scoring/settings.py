@@ -63,6 +63,9 @@ class RuleSettings(Settings):
     reconcile_window_days: int = rule(
         7, "Days within which the records system should show a completion made in Beacon; after them it is "
            "flagged as not in the source.", "policy", minimum=1)
+    crime_record_url: str = rule(
+        "", "Address of a crime in the force's records system, with {crime_ref} where the reference goes "
+            "(e.g. https://records.example.police.uk/crime/{crime_ref}); empty for no link.", "policy")
     stale_load_hours: int = rule(
         26, "Hours after the last successful load of the force's records when every screen warns that the "
             "data is stale.", "policy", minimum=1)
