@@ -27,6 +27,7 @@ from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.freshness import freshness
 from data_access.startup_lock import startup_lock
+from data_access.task_derivation import rederive_on_rule_change
 from data_access.store import Store, open_store_from
 from data_access.throttle import failed, forgive, prune, reserve_attempt
 from data_access.strategic import warm_force_figures
@@ -317,6 +318,9 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     config = config or from_env()
     store = store or open_store_from(config)
     _seed_if_empty(store, config)
+    with startup_lock(store.engine):
+        # A changed rule setting (victim_update_days, say) moves every due date it governs.
+        rederive_on_rule_change(store)
     ensure_snapshot(store)
 
     server = flask.Flask(__name__)

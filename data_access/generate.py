@@ -37,7 +37,7 @@ from data_access import schema as S
 from data_access.freshness import mark_loaded
 from data_access.generate_events import build_events
 from data_access.schema_events import crime_event
-from data_access.task_derivation import derive_tasks
+from data_access.task_derivation import derive_tasks, mark_rules
 from data_access.db import create_schema, drop_schema, set_meta
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
 from data_access.store import bump_productivity_version
@@ -1791,7 +1791,8 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
                            ("seed", str(seed)), ("org_version", generated_at)):
             set_meta(conn, key, value)
         mark_loaded(conn, as_of)
-        counts["meta"] = 7
+        mark_rules(conn, settings)
+        counts["meta"] = 8
         if g.p.benchmark_as:
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1

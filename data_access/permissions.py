@@ -41,6 +41,9 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     "audit.read": (frozenset({"administrator"}), None),
     "account.admin": (frozenset({"administrator", "system"}), None),  # activate, deactivate, end sessions
     "job.read": (EVERYONE, None),  # and the job is the reader's own
+    # Loading the force's records and exporting Beacon's completions back to its records system.
+    "records.load": (frozenset({"administrator", "system"}), None),
+    "records.export_completions": (frozenset({"administrator", "system"}), None),
 }
 
 # Every check made in the current request, as (action, allowed), when a caller asks for the record

@@ -1,9 +1,15 @@
-"""Completions made in Beacon against the force's records: confirmed, contradicted or missing, and their export."""
+"""Completions made in Beacon against the force's records: confirmed, contradicted or missing, and their export.
+
+Usage: python -m data_access.reconciliation export --as USERNAME --out completions.csv
+"""
 
 from __future__ import annotations
 
+import argparse
 import csv
+import dataclasses
 import io
+import sys
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -98,3 +104,62 @@ def reconciliation_summary(conn) -> dict:
     if isinstance(out["oldest_open"], datetime):
         out["oldest_open"] = out["oldest_open"].isoformat(timespec="minutes")
     return out
+
+
+def export_completions(store, actor) -> list[dict]:
+    """Settle what the source now shows, then the completions still to key in; an audited read."""
+    from data_access.audit import write_audit
+    from data_access.permissions import require
+
+    require(actor, "records.export_completions", reason="only an administrator exports completions")
+    with store.engine.begin() as conn:
+        reconcile(conn, store.settings, store.today())
+        rows = completions_to_key(conn)
+        write_audit(conn, actor, "read", "completions_export", None, detail={"rows": len(rows)})
+    return rows
+
+
+def main(argv=None) -> int:
+    from config import from_env
+    from data_access.accounts import load_actor
+    from data_access.errors import AccessDenied
+    from data_access.schema import user_account
+    from data_access.store import open_store_from
+
+    ap = argparse.ArgumentParser(prog="python -m data_access.reconciliation", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("export", help="write Beacon completions not yet in the records system as CSV")
+    ex.add_argument("--as", dest="username", required=True, help="an administrator's account")
+    ex.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
+    ex.add_argument("--database-url", default=None, help="default: DATABASE_URL, else the data folder's SQLite file")
+    args = ap.parse_args(argv)
+    config = from_env()
+    if args.database_url:
+        config = dataclasses.replace(config, database_url=args.database_url)
+    store = open_store_from(config)
+    with store.engine.connect() as conn:
+        uid = conn.execute(select(user_account.c.id).where(user_account.c.username == args.username.lower())).scalar()
+    actor = load_actor(store, uid) if uid is not None else None
+    if actor is None:
+        print(f"no active account {args.username!r}", file=sys.stderr)
+        return 2
+    try:
+        rows = export_completions(store, actor)
+    except AccessDenied as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    text = completions_csv(rows)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        from data_access.files import private_file
+
+        private_file(args.out)  # made 0600 before a name or crime reference is written into it
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    print(f"{len(rows)} completions written", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -120,9 +120,10 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
 
 
 def _same(a, b) -> bool:
-    if isinstance(a, float) and pd.isna(a):
+    # pandas reads a missing value back as NaN or NaT; the engine says None.
+    if a is pd.NaT or (isinstance(a, float) and pd.isna(a)):
         a = None
-    if isinstance(b, float) and pd.isna(b):
+    if b is pd.NaT or (isinstance(b, float) and pd.isna(b)):
         b = None
     if isinstance(a, pd.Timestamp):
         a = a.to_pydatetime()
@@ -233,3 +234,59 @@ def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, now:
         bump_version(conn)
     return {"crimes": len(results), "inserted": len(t_ins), "updated": len(t_upd), "deleted": len(t_del),
             "bail_inserted": len(b_ins), "bail_updated": len(b_upd), "bail_deleted": len(b_del)}
+
+
+# The settings the engine reads: a change to any of them moves due dates, so every crime is re-derived.
+ENGINE_SETTINGS = (
+    "victim_contact_days_standard", "victim_contact_days_enhanced", "victim_update_days", "bank_holiday_region",
+    "first_review_days", "review_interval_days", "oel_interval_days", "named_suspect_days", "rui_review_days",
+    "pace_2022_commencement", "bail_initial_months", "bail_first_extension_months", "bail_second_extension_months",
+    "bail_complex_months", "bail_old_initial_days", "bail_old_extension_months", "summary_limit_months",
+    "s39a_limit_years", "s39a_statement_months", "s39a_in_force", "s39a_needs_statement", "recording_limit_hours",
+    "positive_outcomes", "review_interval_from", "oel_entry_kinds", "victim_update_clock_start",
+    "move_due_off_non_working_days",
+)
+RULES_KEY = "engine_rules"
+
+
+def engine_rules(settings: RuleSettings) -> dict:
+    """The engine's settings in force, as text, to compare with those the tasks were last derived under."""
+    from scoring.settings_base import text
+
+    return {name: text(getattr(settings, name)) for name in ENGINE_SETTINGS}
+
+
+def mark_rules(conn, settings: RuleSettings) -> None:
+    """Record the settings the tasks were derived under, inside the caller's transaction."""
+    from data_access.db import set_meta
+
+    # meta values are short: the settings themselves go in the audit row, the meta value only has to differ.
+    set_meta(conn, RULES_KEY, _fingerprint(engine_rules(settings)))
+
+
+def _fingerprint(rules: dict) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(rules, sort_keys=True).encode()).hexdigest()
+
+
+def rederive_on_rule_change(store) -> dict | None:
+    """Re-derive every crime when the engine's settings differ from the last derivation's; audit the change."""
+    from data_access.audit import write_audit
+    from data_access.db import get_meta
+    from data_access.permissions import SYSTEM
+
+    rules = engine_rules(store.settings)
+    before = get_meta(store.engine, RULES_KEY)
+    if before == _fingerprint(rules):
+        return None
+    with store.engine.begin() as conn:
+        counts = derive_tasks(conn, store.settings, store.today(), None)
+        changed = {k: v for k, v in rules.items() if v != engine_rules(type(store.settings)()).get(k)}
+        write_audit(conn, SYSTEM, "write", "rules", "task_engine",
+                    detail={"reason": "rule settings changed since the tasks were last derived" if before
+                            else "first derivation under recorded rules",
+                            "non_default_settings": changed, "counts": counts})
+        mark_rules(conn, store.settings)
+    return counts
