@@ -336,7 +336,10 @@ class _Walk:
                      person_id=ep.person_id, bail_key=ep.key)
         elif k == "fts":
             ep = self.episode(ev)
-            if ep is None:
+            # Only a suspect on bail can fail to answer it. Without this a repeated fts record opened a
+            # second task with the same key (the first then stayed open for ever), and an fts record on a
+            # released-under-investigation suspect left the RUI task impossible to review.
+            if ep is None or ep.status != "bail":
                 return
             self.close(ep.key + ":", ev, "fts")
             ep.status, ep.updated_at = "fts", ev.at
