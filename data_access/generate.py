@@ -1778,7 +1778,8 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
             step(fraction, label)
             if build is None:
                 # The work owed comes from the events through the task engine, as for a force's own records.
-                counts["task"] = derive_tasks(conn, settings, today, None, now=as_of, bump=False)["inserted"]
+                derived = derive_tasks(conn, settings, today, None, now=as_of, bump=False)
+                counts["task"], counts["bail"] = derived["inserted"], derived["bail_inserted"]
                 g.open_tasks_from(conn)
                 continue
             for table, cols in build():

@@ -68,6 +68,8 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
             crime.c.reported_at, crime.c.recorded_at, crime.c.status, crime.c.finalised, crime.c.outcome_code,
             crime.c.outcome_date, crime.c.domestic_abuse, crime.c.victim_decision]
     cr = _frame(_read(conn, select(*cols), crime.c.id, crime_ids), [c.name for c in cols])
+    # In id order, so new tasks get their ids in the same order on every database.
+    cr = cr.sort_values("id", kind="stable", ignore_index=True)
     ids = [int(x) for x in cr["id"]]
     scope = None if crime_ids is None else ids
     off = pd.DataFrame(conn.execute(select(offence.c.code, offence.c.summary_only, offence.c.common_assault))
@@ -209,10 +211,11 @@ def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, now:
             old = old_tasks.get(key)
             if old is None:
                 created = datetime.combine(t.basis, datetime.min.time()) if t.basis else now
+                created = min(max(created, datetime.combine(facts[cid].recorded_on, datetime.min.time())), now)
+                if t.completed_at is not None:
+                    created = min(created, t.completed_at)  # an early completion: owed from then at the latest
                 t_ins.append({"crime_id": cid, "team_id": team_id, "oic_id": oic_id, "task_key": t.key,
-                              "created_at": min(max(created, datetime.combine(facts[cid].recorded_on,
-                                                                              datetime.min.time())), now),
-                              **row})
+                              "created_at": created, **row})
                 touched["team"].add(team_id)
                 touched["oic"].add(oic_id)
             else:
