@@ -159,9 +159,11 @@ def _bail_events(g, add, oic, development) -> None:
             court_end = int(ends[j]) if nxt == "court" else NA
             add(np.array([crime_idx[j]]), "bail_extended", np.array([when]), officer=None,
                 person=np.array([person[j]]), stage=nxt, ends=court_end, rank=EXTENSION_RANK.get(nxt))
+            development[crime_idx[j]] = max(development[crime_idx[j]], when)
             prev = nxt
     f = np.flatnonzero(status == "fts")
     add(crime_idx[f], "fts", np.minimum(ends[f], 0), officer=oic[crime_idx[f]], person=person[f])
     d = np.flatnonzero(status == "ended")
-    add(crime_idx[d], "bail_ended", np.minimum(arrest[d] + rng.integers(5, 60, len(d)), 0),
-        officer=oic[crime_idx[d]], person=person[d])
+    ended = np.minimum(arrest[d] + rng.integers(5, 60, len(d)), 0)
+    add(crime_idx[d], "bail_ended", ended, officer=oic[crime_idx[d]], person=person[d])
+    np.maximum.at(development, crime_idx[d], ended)

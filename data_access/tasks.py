@@ -89,11 +89,21 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
     return {"status": "done", "task_id": task_id, "crime_ref": t["crime_ref"], "follow_on": follow_on}
 
 
+def _person_of(t, b) -> int | None:
+    """The suspect a task concerns: its bail episode's, or the one its key names (a named suspect)."""
+    if b is not None:
+        return b["person_id"]
+    key = t.get("task_key") or ""
+    if key.startswith("NS:") and key[3:].isdigit():
+        return int(key[3:])
+    return None
+
+
 def record_completion(conn, t, b, action: str, actor: Actor, now) -> int:
     """Keep a completion made in Beacon as an event, pending until the records system shows it."""
     res = conn.execute(crime_event.insert().values(
         crime_id=t["crime_id"], kind=COMPLETION_EVENT[action], at=now, officer_id=actor.officer_id,
-        officer_rank=(actor.rank or None), person_id=b["person_id"] if b is not None else None,
+        officer_rank=(actor.rank or None), person_id=_person_of(t, b),
         rule_id=t["rule_id"] if t["kind"] in DATA_QUALITY_KINDS else None,
         detail=f"{t['kind'].replace('_', ' ')} completed in Beacon ({action})"[:240],
         origin="beacon", reconciliation="pending", recorded_at=now))

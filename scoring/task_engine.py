@@ -145,7 +145,11 @@ class _Walk:
               person_id=None) -> list[Owed]:
         """Close open tasks whose key starts with key_prefix (and concern person_id, when given)."""
         done = []
-        for key in [k for k in self.open if k.startswith(key_prefix)]:
+        keys = [k for k in self.open if k.startswith(key_prefix)]
+        if person_id is None and len({self.open[k].person_id for k in keys} - {None}) > 1:
+            # An event naming nobody cannot say which of several suspects it was about: it closes none.
+            return done
+        for key in keys:
             t = self.open[key]
             if person_id is not None and t.person_id is not None and t.person_id != person_id:
                 continue
@@ -297,6 +301,8 @@ class _Walk:
             ep.ends_on = ev.ends_on or bail_end(ep.bail_start, ep.stage, ep.arrested_on, st)
             ep.authorised_by, ep.authorised_rank = ev.officer_id, ev.officer_rank
             self.close("NS:", ev, "suspect_arrested", person_id=ev.person_id)
+            # Bail again means the suspect was back in custody: a failure to surrender is dealt with.
+            self.close("FTS:", ev, "fts_actioned", person_id=ev.person_id)
             self.bail_task(ep, ev)
             self.development(ev, "the suspect's release on bail")
         elif k == "bail_extended":
@@ -309,10 +315,12 @@ class _Walk:
                 bail_end(ep.bail_start, ep.stage, ep.arrested_on, st)
             ep.updated_at, ep.authorised_by, ep.authorised_rank = ev.at, ev.officer_id, ev.officer_rank
             self.bail_task(ep, ev)
+            self.development(ev, "the change to the suspect's bail")
         elif k == "bail_ended":
             ep = self.episode(ev)
             if ep is not None and ep.status == "bail":
                 self.end_episode(ep, ev, "ended", "bail_ended")
+                self.development(ev, "the suspect's release from bail")
         elif k == "rui":
             old = self.episode(ev)
             if old is not None:
@@ -356,12 +364,14 @@ class _Walk:
             self.close("TL", ev)
             self.close("NS:", ev, person_id=ev.person_id)
             self.close("FTS:", ev, person_id=ev.person_id)
-            for ep in [e for e in list(self.episodes.values())
-                       if ev.person_id is None or e.person_id == ev.person_id]:
+            eps = [e for e in self.episodes.values() if ev.person_id is None or e.person_id == ev.person_id]
+            # A charge naming nobody ends bail only when one suspect is on it; otherwise nobody can say whose.
+            for ep in eps if (ev.person_id is not None or len(eps) == 1) else []:
                 self.end_episode(ep, ev, "ended", "charged")
             self.development(ev, "the charge")
         elif k == "no_further_action":
             self.close("TL", ev)
+            self.development(ev, "the decision to take no further action")
         elif k == "links_reviewed":
             self.close("LINK", ev)
         # Outside the chain above, so a review can also count as a log entry when the setting says so.
@@ -386,7 +396,8 @@ class _Walk:
                 checked.setdefault(ev.rule_id, ev)
         for rule_id, kind, explanation in c.findings:
             t = self.add("DQ", kind, rule_id, c.recorded_on, None, explanation[:240], key=f"DQ:{rule_id}")
-            ev = checked.get(rule_id) or checked.get(None)
+            # A check naming no rule settles the flag only when the record has just one.
+            ev = checked.get(rule_id) or (checked.get(None) if len(c.findings) == 1 else None)
             if ev is not None:
                 self.close(t.key, ev, "corrected")
 

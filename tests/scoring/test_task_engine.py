@@ -479,7 +479,7 @@ def test_rui_after_bail_ends_the_bail_episode():
 
 
 def test_2017_scheme_applies_to_an_arrest_before_28_october_2022():
-    """Arrest Sat 1 Oct 2022: start 2 Oct, 28 days beginning with it end 29 Oct; extension to 3 months ends 1 Jan 2023."""
+    """Arrest Sat 1 Oct 2022: start 2 Oct, 28 days beginning with it end 29 Oct; 3 months end 1 Jan 2023."""
     log = Log()
     log("arrest", "2022-10-01", person=7)
     log("bail_granted", "2022-10-01", person=7)
@@ -726,7 +726,7 @@ def test_rui_review_moves_off_a_weekend_when_set():
 
 @pytest.mark.parametrize("settings", [None, MOVE])
 def test_bail_end_and_time_limit_never_move(settings):
-    """Bail from arrest Sun 25 Jan 2026 ends Sat 25 Apr; offence Sun 18 Jan 2026 limit Sat 18 Jul: the law names the day."""
+    """Bail from arrest Sun 25 Jan 2026 ends Sat 25 Apr; offence Sun 18 Jan 2026: limit Sat 18 Jul. Neither moves."""
     log = Log()
     log("arrest", "2026-01-25", person=1)
     log("bail_granted", "2026-01-25", person=1)
@@ -915,8 +915,8 @@ def test_property_event_after_today_changes_nothing(history, data):
     facts, events, today = history
     kind = data.draw(st.sampled_from(sorted(EVENT_KINDS)))
     later = today + timedelta(days=data.draw(st.integers(1, 60)))
-    extra = Event(len(events) + 1, kind, datetime.combine(later, time(0, 1)), person_id=data.draw(st.sampled_from((1, 2))),
-                  value=7, rule_id=RULES[0])
+    extra = Event(len(events) + 1, kind, datetime.combine(later, time(0, 1)),
+                  person_id=data.draw(st.sampled_from((1, 2))), value=7, rule_id=RULES[0])
     assert snapshot(derive(facts, events + [extra], today)) == snapshot(derive(facts, events, today))
 
 
@@ -982,3 +982,80 @@ def test_property_done_tasks_were_completed_on_or_before_today(history):
             assert t.completed_at is not None and t.completed_at.date() <= today, t
         else:
             assert t.status == O and t.completed_at is None and t.completion is None, t
+
+
+# --- events that name nobody, re-bail, and the other developments a victim is told of ---------------------
+
+def test_an_arrest_naming_nobody_closes_a_named_suspect_only_when_there_is_one():
+    """Two named suspects and an arrest with no person: nobody can say whose, so both stay open."""
+    log = Log()
+    log("suspect_named", "2026-03-03", person=7)
+    log("suspect_named", "2026-03-03", person=8)
+    log("arrest", "2026-03-05")
+    res = derive(crime(), log.events, d("2026-03-06"))
+    assert by_key(res)["NS:7"].status == O and by_key(res)["NS:8"].status == O
+    one = Log()
+    one("suspect_named", "2026-03-03", person=7)
+    one("arrest", "2026-03-05")
+    assert by_key(derive(crime(), one.events, d("2026-03-06")))["NS:7"].status == DONE
+
+
+def test_a_charge_naming_nobody_ends_bail_only_when_one_suspect_is_on_it():
+    """Two suspects on bail and a charge with no person: the time limit closes, both bail tasks stay."""
+    log = Log()
+    log("arrest", "2026-03-03", person=7)
+    log("bail_granted", "2026-03-03", person=7, hour=12)
+    log("arrest", "2026-03-03", person=8)
+    log("bail_granted", "2026-03-03", person=8, hour=12)
+    log("charge", "2026-03-10")
+    res = derive(crime(summary_only=True), log.events, d("2026-03-11"))
+    bail = [t for t in res.tasks if t.kind == "bail"]
+    assert [t.status for t in bail] == [O, O]
+    assert by_key(res)["TL"].status == DONE
+
+
+def test_bail_again_after_a_failure_to_surrender_settles_the_fts_task():
+    """Bailed 2 Mar, failed to answer 1 Jun, re-bailed (so back in custody) 3 Jun: the FTS task is done."""
+    log = Log()
+    log("arrest", "2026-03-02", person=7)
+    log("bail_granted", "2026-03-02", person=7, hour=12)
+    log("fts", "2026-06-01", person=7)
+    log("bail_granted", "2026-06-03", person=7)
+    res = derive(crime(), log.events, d("2026-06-04"))
+    fts = [t for t in res.tasks if t.kind == "fts"]
+    assert [(t.status, t.completion) for t in fts] == [(DONE, "fts_actioned")]
+
+
+@pytest.mark.parametrize("kind, what", [
+    ("bail_extended", "the change to the suspect's bail"),
+    ("bail_ended", "the suspect's release from bail"),
+])
+def test_the_victim_is_told_of_a_bail_change_or_release(kind, what):
+    """Victims' Code: a bail change on Mon 2 Mar 2026 is owed to the victim in 5 working days, Mon 9 Mar."""
+    log = Log()
+    log("arrest", "2026-01-05", person=7)
+    log("bail_granted", "2026-01-05", person=7, hour=12)
+    log("victim_contact", "2026-01-06")
+    log(kind, "2026-03-02", person=7)
+    res = derive(crime("2026-01-05", has_victim=True), log.events, d("2026-03-03"))
+    t = by_key(res)["VCD:2026-03-02"]
+    assert (t.rule_id, t.due, t.status) == ("VC-STD", d("2026-03-09"), O) and what in t.detail
+
+
+def test_the_victim_is_told_of_no_further_action():
+    """A decision of no further action on Fri 6 Mar 2026: owed by Fri 13 Mar (5 working days)."""
+    log = Log()
+    log("no_further_action", "2026-03-06")
+    res = derive(crime(has_victim=True), log.events, d("2026-03-06"))
+    assert rds(res, "VCD:2026-03-06") == ("VC-STD", d("2026-03-13"), O)
+
+
+def test_a_check_naming_no_rule_settles_a_flag_only_when_the_record_has_one():
+    """Two data-quality flags and a check naming neither: both stay; with one flag, it is settled."""
+    log = Log()
+    log("cdi_check", "2026-03-05")
+    two = crime(findings=(("CDI-01", "cdi", "late"), ("CDI-02", "cdi", "no code")))
+    res = derive(two, log.events, d("2026-03-06"))
+    assert by_key(res)["DQ:CDI-01"].status == O and by_key(res)["DQ:CDI-02"].status == O
+    one = crime(findings=(("CDI-01", "cdi", "late"),))
+    assert by_key(derive(one, log.events, d("2026-03-06")))["DQ:CDI-01"].status == DONE
