@@ -21,6 +21,8 @@ def sign_in(dash_duo, app, username, port=None, ready_css="#main-tabs"):
     base = dash_duo.server.url.rstrip("/")
     sign_in_again(dash_duo, username, ready_css)
     dash_duo.server_url = base  # the setter loads the page, so only once signed in
+    # It reloads the page: wait for it again, or a test acts on a page still loading.
+    dash_duo.wait_for_element(ready_css, timeout=20)
     return base
 
 
