@@ -307,7 +307,7 @@ def _seed_if_empty(store: Store, config: Config) -> None:
     with startup_lock(store.engine):
         if not is_empty(store.engine):
             return
-        from data_access.generate import generate
+        from demo.generate import generate
 
         log.warning("empty database: generating the %r synthetic force", config.demo_preset)
         generate(store.engine, preset=config.demo_preset, seed=7, today=store.today())

@@ -20,7 +20,7 @@ from app import create_app
 from benchmarks.bench_config import bench_config
 from data_access.actor import Actor
 from data_access.db import create_schema, drop_schema, is_empty
-from data_access.generate import generate
+from demo.generate import generate
 from data_access.schema import task, user_account
 from data_access.scope import resolve_scope
 from data_access.store import open_store_from

@@ -16,7 +16,7 @@ from app import create_app
 from benchmarks.bench_config import bench_config
 from data_access import fsu
 from data_access.db import is_empty
-from data_access.generate import generate
+from demo.generate import generate
 from data_access.store import open_store_from
 from tests.conftest import login
 from tests.dash_requests import payload

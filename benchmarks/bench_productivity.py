@@ -19,7 +19,7 @@ from data_access import productivity_inputs as inputs
 from data_access.actor import Actor
 from data_access.db import is_empty
 from data_access.errors import AccessDenied, BadRequest
-from data_access.generate import generate
+from demo.generate import generate
 from data_access.productivity import periods, settings_of
 from data_access.schema import task
 from data_access.schema_productivity import ensure_core_indexes

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from benchmarks.bench_config import bench_config
 from data_access.db import create_schema, drop_schema
-from data_access.generate import generate
+from demo.generate import generate
 from data_access.schema import crime, task
 from data_access.schema_events import crime_event
 from data_access.store import open_store_from

@@ -81,7 +81,7 @@ def _pg_admin_engine(admin_url: str):
 @pytest.fixture(scope="session")
 def seeded_sqlite(tmp_path_factory):
     """Path of a SQLite file holding the demo force, generated once per test session."""
-    from data_access.generate import generate
+    from demo.generate import generate
 
     path = tmp_path_factory.mktemp("seed") / "demo.db"
     engine = make_engine(f"sqlite:///{path}")
@@ -100,7 +100,7 @@ def seeded_pg():
     if admin_url is None:
         pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} (scripts/test.sh does this) to run them")
     from data_access.db import create_schema
-    from data_access.generate import generate
+    from demo.generate import generate
 
     name = f"beacon_tmpl_{uuid.uuid4().hex[:8]}"
     admin = _pg_admin_engine(admin_url)

@@ -46,7 +46,7 @@ def _configured(monkeypatch, store, tmp_path, rules=RULES):
 
 
 def test_generate_uses_the_data_folder_the_rules_file_and_today(monkeypatch, tmp_path):
-    from data_access.generate import main
+    from demo.generate import main
 
     data_dir = tmp_path / "data"
     _configure(monkeypatch, data_dir, {"named_suspect_days": 10})
@@ -60,10 +60,10 @@ def test_generate_uses_the_data_folder_the_rules_file_and_today(monkeypatch, tmp
     assert spans and all((due - basis).days == 10 for basis, due in spans)
 
 
-@pytest.mark.parametrize("module", ["data_access.generate", "data_access.fsu_run", "data_access.importers.__main__"])
+@pytest.mark.parametrize("module", ["demo.generate", "data_access.fsu_run", "data_access.importers.__main__"])
 def test_a_mistake_in_the_rules_file_stops_a_command_before_it_writes(monkeypatch, tmp_path, module):
     _configure(monkeypatch, tmp_path, {"frequent_service_users": {"fsu_list_top_n": 0}})
-    argv = {"data_access.generate": ["--preset", "demo"], "data_access.fsu_run": ["--as", "analyst"],
+    argv = {"demo.generate": ["--preset", "demo"], "data_access.fsu_run": ["--as", "analyst"],
             "data_access.importers.__main__": ["costs", str(tmp_path / "costs.csv")]}[module]
     with pytest.raises(ValueError, match="fsu_list_top_n"):
         importlib.import_module(module).main(argv)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # One worker's start-up as far as the demo force: says "ready" before it opens the store, then whether
 # it generated the force or found it made.
 SEED_CHILD = """
-import data_access.generate as generate_module
+import demo.generate as generate_module
 from app import _seed_if_empty
 from config import from_env
 from data_access.store import open_store_from

@@ -5,11 +5,11 @@ deterministic for a given seed and today. Capabilities add one import and one li
 """
 
 # [productivity generator import]
-from data_access import generate_productivity
+from demo import productivity as generate_productivity
 # [fsu generator import]
-from data_access import generate_fsu
+from demo import fsu as generate_fsu
 # [strategic generator import]
-from data_access import generate_strategic
+from demo import strategic as generate_strategic
 
 EXTENSIONS: list = [
     # [productivity generator]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from data_access.generate import insert_columns, optional_ints
+from demo.generate import insert_columns, optional_ints
 from data_access.schema import leave, officer, org_unit, user_account
 from data_access.schema_productivity import (
     core_skill,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from data_access import schema as S
 from data_access.db import make_engine
 from data_access.demand import demand_view
-from data_access.generate import generate
+from demo.generate import generate
 from data_access.store import open_store
 from scoring.calendar import is_working_day
 from scoring.categories import CATEGORY_IDS

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from data_access import schema as S
 from data_access.db import make_engine
-from data_access.generate import (DEMO_ACCOUNTS, DEMO_PASSWORD, PRESETS, AlreadyPopulated, generate,
+from demo.generate import (DEMO_ACCOUNTS, DEMO_PASSWORD, PRESETS, AlreadyPopulated, generate,
                                   main)
 from scoring.categories import CATEGORY_IDS
 from scoring.settings import RuleSettings

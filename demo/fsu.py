@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data_access import schema as S
-from data_access.generate import PRESETS, fix_sequences, insert_columns, name_variant
+from demo.generate import PRESETS, fix_sequences, insert_columns, name_variant
 from data_access.schema_fsu import fsu_result_incident, fsu_run, incident_party, missing_episode
 
 RELATIONSHIPS = ("parent", "partner", "ex-partner", "neighbour", "friend", "sibling", "professional",

@@ -1,6 +1,6 @@
 """Synthetic force generator: a seeded, deterministic force with realistic shapes.
 
-    python -m data_access.generate --preset demo --seed 7 [--database-url URL] [--reset]
+    python -m demo.generate --preset demo --seed 7 [--database-url URL] [--reset]
                                    [--today YYYY-MM-DD]
 
 What it makes (sizes from docs/domain.md section 9): a force > BCUs > one department per strand >
@@ -32,10 +32,10 @@ import pandas as pd
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
-from data_access import names as N
+from demo import names as N
 from data_access import schema as S
 from data_access.freshness import mark_loaded
-from data_access.generate_events import build_events
+from demo.events import build_events
 from data_access.schema_events import crime_event
 from data_access.task_derivation import derive_tasks, mark_rules
 from data_access.db import create_schema, drop_schema, set_meta
@@ -1798,7 +1798,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1
         fix_sequences(conn)
-    from data_access.generate_extensions import EXTENSIONS
+    from demo.extensions import EXTENSIONS
 
     for extend in EXTENSIONS:
         step(0.97, getattr(extend, "__doc__", None) or "extensions")
@@ -1817,7 +1817,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
 
 
 def _parse_args(argv=None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(prog="python -m data_access.generate",
+    ap = argparse.ArgumentParser(prog="python -m demo.generate",
                                  description="Fill a database with a synthetic police force.")
     ap.add_argument("--preset", choices=sorted(PRESETS), default="demo")
     ap.add_argument("--seed", type=int, default=7)
