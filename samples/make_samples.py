@@ -22,7 +22,7 @@ DAY = date(2026, 11, 2)  # the extract's last day: fixed, so the files never cha
 HO_CODES = {"CASLT": "105/1", "ABH": "8/6", "BURR": "28/1", "CDAM": "58/1", "SHOP": "46/1", "HARASS": "8/1"}
 STATUS = {"open": "INV", "finalised": "FIN"}
 ROLES = {"victim": "V", "suspect": "S", "witness": "W"}
-DECISIONS = {"supports": "SUP", "withdraws": "WD", "not_asked": ""}
+DECISIONS = {"supports": "SUP", "withdraws": "WD", "not_asked": "NK"}
 FORENAMES = ["Amira", "Ben", "Chloe", "Dev", "Eilidh", "Femi", "Gwen", "Hari", "Iona", "Jakub", "Kezia", "Luca",
              "Mared", "Nico", "Orla", "Priya", "Rhys", "Sian", "Tomasz", "Una", "Zoë", "Renée", "José"]
 SURNAMES = ["Ashdown", "Brackley", "Corran", "Dunmore", "Elstow", "Farrant", "Gorsey", "Hollins", "Ilsley",
