@@ -21,6 +21,8 @@ SUSPECT_STATUS = ("named", "arrested", "interviewed", "charged", "eliminated")
 BAIL_STAGES = ("initial", "first_extension", "second_extension", "complex", "court")
 INCIDENT_GRADES = ("emergency", "priority", "scheduled", "resolution")
 LEAVE_KINDS = ("annual", "sick", "maternity", "other", "restricted")
+# Events about one suspect: the task engine keeps a bail episode per person, so these must name the person.
+PERSON_EVENT_KINDS = ("suspect_named", "arrest", "bail_granted", "rui", "fts")
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("crime_ref", S, "The crime.", required=True, ref="crimes", target="crime_id"),
         Col("kind", C, "What happened (scoring.events.EVENT_KINDS).", required=True, codes=tuple(EVENT_KINDS)),
         Col("at", T, "When.", required=True),
-        Col("person_ref", S, "The suspect or victim concerned.", ref="persons", target="person_id"),
+        Col("person_ref", S, "The suspect or victim concerned; required for the kinds "
+            + ", ".join(PERSON_EVENT_KINDS) + ".", ref="persons", target="person_id"),
         Col("officer_ref", S, "Who did it.", ref="officers", target="officer_id"),
         Col("officer_rank", S, "Their rank at the time (PACE names the rank for each bail stage)."),
         Col("stage", C, "Bail stage granted or extended to.", codes=BAIL_STAGES),

@@ -22,7 +22,7 @@ from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.db import make_engine, set_meta
 from data_access.ingest import readers
-from data_access.ingest.contract import ORDER, TABLES, SourceTable
+from data_access.ingest.contract import ORDER, PERSON_EVENT_KINDS, TABLES, SourceTable
 from data_access.ingest.mapping import Mapping, read_mapping
 from data_access.ingest.transform import META, check, checks_schema, convert, shape
 from data_access.permissions import SYSTEM
@@ -57,6 +57,7 @@ class LoadResult:
     quarantined: list = field(default_factory=list)  # {source_table, file, line, reason, raw_row}
     changed_crime_ids: set = field(default_factory=set)  # Beacon crime ids whose crime, parties or events changed
     message: str = ""
+    derived: dict | None = None  # the task engine's counts when the load re-derived the changed crimes' tasks
 
     @property
     def changed(self) -> int:
@@ -361,6 +362,11 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     bad_key = ~key_given & reasons.isna()
     reasons[bad_key] = f"missing value: {', '.join(contract.key)} is required"
 
+    if t.name == "crime_events":
+        nobody = frame["kind"].isin(PERSON_EVENT_KINDS) & frame["person_ref"].isna() & reasons.isna() & ~deleted
+        for i in nobody[nobody].index:
+            reasons.at[i] = f"missing value: person_ref is required for a {frame.at[i, 'kind']} event"
+
     live = reasons.isna()
     dup = live & keys.duplicated(keep="first") & keys.ne("")
     if dup.any():
@@ -586,11 +592,22 @@ def _after(conn, ctx: _Context, counts: dict) -> None:
     bump_version(conn)
 
 
-def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False) -> LoadResult:
+def _task_engine():
+    """The task engine's derive_tasks, when this installation has it (data_access.task_derivation)."""
+    try:
+        from data_access.task_derivation import derive_tasks
+    except ImportError:
+        return None
+    return derive_tasks
+
+
+def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False, derive: bool = True) -> LoadResult:
     """Load (or with dry_run, only check) an extract: a folder of CSV/Parquet files or a staging database URL.
 
     mapping is a Mapping or the path of a mapping file. The whole load is one transaction; a failure is
-    recorded in source_load (status 'failed', with the reason) and returned, and nothing of it stays.
+    recorded in source_load (status 'failed', with the reason) and returned, and nothing of it stays. With
+    derive (and the task engine present) the changed crimes' tasks are re-derived in the same transaction;
+    otherwise result.changed_crime_ids says which crimes the caller should re-derive.
     """
     mapping = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     shown = shown_source(source)[:255]
@@ -625,6 +642,9 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False)
             result.counts, result.quarantined, result.changed_crime_ids, ctx = _run(conn, result.load_id, tables,
                                                                                     started)
             _after(conn, ctx, result.counts)
+            derive_tasks = _task_engine() if derive else None
+            if derive_tasks is not None and result.changed_crime_ids:
+                result.derived = derive_tasks(conn, store.settings, store.today(), sorted(result.changed_crime_ids))
             result.message = _summary(result)
             _record_quarantine(conn, result)
             conn.execute(source_load.update().where(source_load.c.id == result.load_id).values(
