@@ -236,10 +236,7 @@ def test_postgresql_staging_tables(pg_database, tmp_path, second_sqlite):
                 frame["occurred_on"] = pd.to_datetime(frame["occurred_on"]).dt.date  # a typed column, as an ETL writes
             frame.to_sql(path.stem, conn, schema="staging", index=False)
     staging.dispose()
-    mapping = tmp_path / "staging.yaml"
-    mapping.write_text("mapping: etl-staging\nstaging: {schema: staging}\ntables:\n" + "".join(
-        f"  {n}: {{files: {n}}}\n" for n in ("org_units", "officers", "crimes", "persons", "parties", "crime_events",
-                                             "crime_links")), encoding="utf-8")
+    mapping = MAPPINGS / "etl-staging.yaml"
     store = open_store(pg_database, tmp_path / "cache", fixed_today=None)
     try:
         result = load_extract(store, mapping, pg_database)
@@ -266,3 +263,12 @@ def test_audit_and_cache_bookkeeping(sqlite_empty, beacon_extract):
 def test_missing_folder_fails_cleanly(sqlite_empty, tmp_path, missing):
     result = load_extract(sqlite_empty, BEACON, tmp_path / missing)
     assert result.status == "failed" and "does not exist" in result.message
+
+
+def test_command_line_refuses_a_broken_mapping(tmp_path, capsys):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("mapping: m\ntables:\n  crimes:\n    files: c.csv\n    renam: {A: b}\n", encoding="utf-8")
+    code = ingest_main(["load", "--mapping", str(broken), "--source", str(tmp_path),
+                        "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "--cache-dir", str(tmp_path / "c")])
+    assert code == 2
+    assert f"{broken} line 5: unknown key 'renam'" in capsys.readouterr().err
