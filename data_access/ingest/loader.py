@@ -33,6 +33,7 @@ from data_access.store import bump_officer_versions, bump_team_versions, bump_ve
 
 IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
 RAW_LIMIT = 2000  # characters of a quarantined row kept
+WRITE_CHUNK = 50_000  # rows turned into dicts and handed to the driver at a time
 COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantined")
 # Rows that belong to a Beacon record and go with it when the source deletes it. Anything else still naming a
 # record refuses its deletion (quarantined as still referenced), as the database's foreign keys would.
@@ -427,13 +428,17 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
 
     # Inserts.
     ins = rec.loc[to_insert.index]
-    new_ids = _insert(ctx.conn, beacon, _as_records(beacon, ins))
+    new_ids = []
+    for start in range(0, len(ins), WRITE_CHUNK):  # rows become dicts a chunk at a time, to bound memory
+        new_ids += _insert(ctx.conn, beacon, _as_records(beacon, ins.iloc[start:start + WRITE_CHUNK]))
     c["inserted"] += len(new_ids)
     existing_map.update(zip(to_insert["key"], new_ids))
-    _insert(ctx.conn, source_key, [
-        {"entity": t.name, "source_key": k, "beacon_id": int(b), "change_marker": _opt(m), "content_hash": h,
-         "batch_id": ctx.load_id}
-        for k, b, m, h in zip(to_insert["key"], new_ids, to_insert["marker"], to_insert["hash"])])
+    for start in range(0, len(new_ids), WRITE_CHUNK):
+        part = to_insert.iloc[start:start + WRITE_CHUNK]
+        _insert(ctx.conn, source_key, [
+            {"entity": t.name, "source_key": k, "beacon_id": int(b), "change_marker": _opt(m), "content_hash": h,
+             "batch_id": ctx.load_id}
+            for k, b, m, h in zip(part["key"], new_ids[start:start + WRITE_CHUNK], part["marker"], part["hash"])])
 
     # Updates.
     upd = rec.loc[to_update.index].drop(columns=[x for x in ("recorded_at",) if x in rec.columns])
