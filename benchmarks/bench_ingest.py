@@ -81,9 +81,12 @@ def synthesise(scale: float, seed: int = 7) -> dict:
     for kind, rate in EVENTS_PER_CRIME:
         n = int(n_crimes * rate)
         which = rng.integers(0, n_crimes, n) if rate != 1.0 else c
-        frames.append(pd.DataFrame({"crime_ref": which, "kind": kind,
-                                    "at": reported[which] + rng.integers(60, 60 * 24 * 40, n).astype("timedelta64[m]"),
-                                    "officer_ref": [f"S{i}" for i in rng.integers(0, n_officers, n)]}))
+        frame = pd.DataFrame({"crime_ref": which, "kind": kind,
+                              "at": reported[which] + rng.integers(60, 60 * 24 * 40, n).astype("timedelta64[m]"),
+                              "officer_ref": [f"S{i}" for i in rng.integers(0, n_officers, n)]})
+        # An arrest names its suspect (the contract requires it); other events here name nobody.
+        frame["person_ref"] = [f"N{i}" for i in rng.integers(0, n_persons, n)] if kind == "arrest" else None
+        frames.append(frame)
     events = pd.concat(frames, ignore_index=True)
     events.insert(0, "event_ref", [f"E{i}" for i in range(len(events))])
     events["crime_ref"] = [f"WM/{i}/25" for i in events["crime_ref"]]

@@ -33,6 +33,9 @@ from data_access.store import bump_officer_versions, bump_team_versions, bump_ve
 
 IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
 RAW_LIMIT = 2000  # characters of a quarantined row kept
+# An extract naming more keys of a table than this reads all of the table's source keys in one query;
+# fewer are looked up by IN lists (an hourly extract of a few thousand rows need not read millions).
+WHOLE_ENTITY = 20_000
 WRITE_CHUNK = 50_000  # rows turned into dicts and handed to the driver at a time
 COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantined")
 # Rows that belong to a Beacon record and go with it when the source deletes it. Anything else still naming a
@@ -173,16 +176,29 @@ class _Context:
     force_id: int | None = None
 
 
-def _key_map(conn, entity: str) -> dict:
-    rows = conn.execute(select(source_key.c.source_key, source_key.c.beacon_id)
-                        .where(source_key.c.entity == entity)).all()
-    return dict(rows)
+def _where_keys(query, entity: str, keys: list):
+    """(query restricted to these keys) per IN-list chunk, or the whole entity when the keys are many."""
+    if len(keys) > WHOLE_ENTITY:
+        return [query.where(source_key.c.entity == entity)]
+    return [query.where(source_key.c.entity == entity, source_key.c.source_key.in_(keys[i:i + IN_CHUNK]))
+            for i in range(0, len(keys), IN_CHUNK)]
 
 
-def _existing(conn, entity: str) -> pd.DataFrame:
-    rows = conn.execute(select(source_key.c.id, source_key.c.source_key, source_key.c.beacon_id,
-                               source_key.c.change_marker, source_key.c.content_hash)
-                        .where(source_key.c.entity == entity)).all()
+def _resolve(ctx: "_Context", entity: str, values: pd.Series) -> pd.Series:
+    """The Beacon ids of the records these source keys name (NA when unknown), looked up as needed."""
+    known = ctx.keys.setdefault(entity, {})
+    wanted = sorted({v for v in values.dropna().unique() if v not in known})
+    for query in _where_keys(select(source_key.c.source_key, source_key.c.beacon_id), entity, wanted):
+        known.update(ctx.conn.execute(query).all())
+    return values.map(known)
+
+
+def _existing(conn, entity: str, keys: list) -> pd.DataFrame:
+    rows = []
+    query = select(source_key.c.id, source_key.c.source_key, source_key.c.beacon_id, source_key.c.change_marker,
+                   source_key.c.content_hash)
+    for q in _where_keys(query, entity, sorted(set(keys))):
+        rows += conn.execute(q).all()
     return pd.DataFrame(rows, columns=["sk_id", "key", "beacon_id", "old_marker", "old_hash"])
 
 
@@ -377,19 +393,18 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
             f, ln = where[keys[i]]
             reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {ln} of {f}"
 
-    existing_map = ctx.keys.setdefault(t.name, _key_map(ctx.conn, t.name))
+    existing_map = ctx.keys.setdefault(t.name, {})
     resolved = {}
     for col in contract.columns:
         if not col.ref:
             continue
         given = frame[col.name].notna()
         if col.ref == t.name:
-            staying = set(existing_map) | set(keys[reasons.isna() & ~deleted])
-            known = frame[col.name].isin(staying)
+            in_db = _resolve(ctx, t.name, frame[col.name]).notna()
+            known = in_db | frame[col.name].isin(set(keys[reasons.isna() & ~deleted]))
             resolved[col.name] = None
         else:
-            target = ctx.keys.setdefault(col.ref, _key_map(ctx.conn, col.ref))
-            ids = frame[col.name].map(target)
+            ids = _resolve(ctx, col.ref, frame[col.name])
             known = ids.notna()
             resolved[col.name] = ids.astype("Int64")
         unknown = given & ~known & reasons.isna() & ~deleted
@@ -412,7 +427,7 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     work = pd.DataFrame({"key": keys[good], "deleted": deleted[good],
                          "marker": frame.loc[good, "change_marker"].astype(object),
                          "hash": _content_hash(frame[good], contract) if good.any() else pd.Series([], dtype=object)})
-    work = work.reset_index().merge(_existing(ctx.conn, t.name), on="key", how="left").set_index("index")
+    work = work.reset_index().merge(_existing(ctx.conn, t.name, work["key"].tolist()), on="key", how="left").set_index("index")
     known = work["beacon_id"].notna()
     same_marker = work["marker"].notna() & work["marker"].eq(work["old_marker"])
     same = known & (same_marker | work["hash"].eq(work["old_hash"]))
@@ -457,6 +472,7 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
 
     # Self-references, now every row of the table has its id.
     if self_refs:
+        existing_map.update(zip(to_update["key"], (int(b) for b in to_update["beacon_id"])))
         written = pd.concat([to_insert["key"], to_update["key"]])
         fix = []
         for i, key in written.items():

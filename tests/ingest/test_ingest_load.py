@@ -272,3 +272,16 @@ def test_command_line_refuses_a_broken_mapping(tmp_path, capsys):
                         "--database-url", f"sqlite:///{tmp_path / 'x.db'}", "--cache-dir", str(tmp_path / "c")])
     assert code == 2
     assert f"{broken} line 5: unknown key 'renam'" in capsys.readouterr().err
+
+
+def test_whole_table_lookups_match_keyed_lookups(sqlite_empty, second_sqlite, beacon_extract, monkeypatch):
+    """A large extract reads a table's source keys in one query, a small one by key: the loads agree."""
+    load_extract(second_sqlite, BEACON, beacon_extract)
+    monkeypatch.setattr(loader, "WHOLE_ENTITY", 5)
+    load_extract(sqlite_empty, BEACON, beacon_extract)
+    assert canonical(sqlite_empty) == canonical(second_sqlite)
+    crimes = _rows(beacon_extract / "crimes.csv")
+    crimes[2]["summary"] = "changed"
+    _write(beacon_extract / "crimes.csv", crimes)
+    result = load_extract(sqlite_empty, BEACON, beacon_extract)
+    assert result.changed == 1 and result.counts["crimes"]["updated"] == 1
