@@ -148,3 +148,13 @@ def test_windows_1252_file_read_as_utf8_quarantines_lines_not_the_load(sqlite_em
     assert bad and all(q["reason"] == "bad byte: 0xE9 in LOCATION is not utf-8" for q in bad)
     assert "\\xe9" in bad[0]["raw_row"]
     assert result.counts["crimes"]["inserted"] == 30 - len(bad)
+
+
+def test_unreadable_files_are_reported_not_fatal(sqlite_empty, beacon_extract):
+    (beacon_extract / "crime_links.csv").write_bytes(b"")
+    (beacon_extract / "training.parquet").write_bytes(b"not parquet at all")
+    result = load_extract(sqlite_empty, BEACON, beacon_extract)
+    assert result.status == "loaded"
+    found = {(q["file"], q["line"], q["reason"].split(":")[0]) for q in result.quarantined}
+    assert found == {("crime_links.csv", 1, "unreadable file"), ("training.parquet", 1, "unreadable file")}
+    assert result.counts["crimes"]["inserted"] == 30
