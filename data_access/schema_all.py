@@ -13,3 +13,5 @@ from data_access import schema_fsu  # noqa: F401
 from data_access import schema_strategic  # noqa: F401
 # [investigation events]
 from data_access import schema_events  # noqa: F401
+# [ingest]
+from data_access import schema_ingest  # noqa: F401
