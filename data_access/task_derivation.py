@@ -8,7 +8,6 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import bindparam, select
 
-from data_access.clock import now_local
 from data_access.schema import bail, crime, crime_link, crime_person, custody, offence, task
 from data_access.schema_events import crime_event
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
@@ -159,10 +158,8 @@ def _write(conn, table, inserts: list, updates: list, deletes: list) -> None:
             conn.execute(stmt, [{"_" + k: v for k, v in u.items()} for u in updates[i:i + WRITE_CHUNK]])
 
 
-def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, now: datetime | None = None,
-                 bump: bool = True) -> dict:
+def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump: bool = True) -> dict:
     """Re-derive the tasks of these crimes (every crime when None) from their events; return counts."""
-    now = now or now_local()
     ids = None if crime_ids is None else sorted({int(c) for c in crime_ids})
     if ids is not None and not ids:
         return {"crimes": 0, "inserted": 0, "updated": 0, "deleted": 0}
@@ -210,8 +207,11 @@ def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, now:
             seen.add(key)
             old = old_tasks.get(key)
             if old is None:
-                created = datetime.combine(t.basis, datetime.min.time()) if t.basis else now
-                created = min(max(created, datetime.combine(facts[cid].recorded_on, datetime.min.time())), now)
+                # Owed from its basis day, never before the crime was recorded nor after today began (a bail
+                # task's basis is the bail start, the day after arrest); the clock plays no part.
+                created = datetime.combine(t.basis or today, datetime.min.time())
+                created = min(max(created, datetime.combine(facts[cid].recorded_on, datetime.min.time())),
+                              datetime.combine(today, datetime.min.time()))
                 if t.completed_at is not None:
                     created = min(created, t.completed_at)  # an early completion: owed from then at the latest
                 t_ins.append({"crime_id": cid, "team_id": team_id, "oic_id": oic_id, "task_key": t.key,

@@ -72,7 +72,7 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
             return {"status": "already_done", "task_id": task_id, "crime_ref": t["crime_ref"]}
         # The completion is a Beacon event; the engine closes the task with it and opens what follows.
         event_id = record_completion(conn, t, b, action, actor, now)
-        derive_tasks(conn, settings, today, [t["crime_id"]], now=now, bump=False)
+        derive_tasks(conn, settings, today, [t["crime_id"]], bump=False)
         follow_on = conn.execute(
             select(task.c.id).where((task.c.crime_id == t["crime_id"]) & (task.c.kind == t["kind"]) &
                                     (task.c.status == "open") & (task.c.id != task_id))

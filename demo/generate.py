@@ -22,25 +22,31 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
-from demo import names as N
 from data_access import schema as S
-from data_access.freshness import mark_loaded
-from demo.events import build_events
-from data_access.schema_events import crime_event
-from data_access.task_derivation import derive_tasks, mark_rules
 from data_access.db import create_schema, drop_schema, set_meta
+from data_access.freshness import mark_loaded
+from data_access.ingest.loader import load_extract
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
+from data_access.schema_events import crime_event
+from data_access.schema_ingest import source_key, source_load
 from data_access.store import bump_productivity_version
+from data_access.task_derivation import mark_rules
+from demo import names as N
+from demo.events import build_events
+from demo.extract import MAPPING, Extract
 from scoring.bail import bail_end, bail_start_from_arrest
 from scoring.settings import RuleSettings, load_settings
 from scoring.worklist import ERROR_KINDS
@@ -167,6 +173,9 @@ SHOWCASE = [
     ("tl_s39a", 20, 120), ("tl_s127", 30, 150), ("recent_event", 5, 25),
 ]
 SHOWCASE_MIN_OPEN = 28
+# What the loader fills from the demo extract (with its own bookkeeping), and the engine from the events.
+LOADED = (S.org_unit, S.officer, S.person, S.crime, S.crime_person, crime_event, S.crime_link, S.incident,
+          S.deployment, S.custody, S.shift, S.leave, S.training, source_key, source_load)
 
 
 class AlreadyPopulated(RuntimeError):
@@ -1697,6 +1706,22 @@ def fix_sequences(conn) -> None:
                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
 
 
+def _check_ids_kept(conn) -> None:
+    """The loader gave every record the id the generator did: accounts and extensions refer to them by it."""
+    for entity in ("org_units", "officers", "persons"):
+        rows = conn.execute(select(source_key.c.source_key, source_key.c.beacon_id)
+                            .where(source_key.c.entity == entity)).all()
+        moved = [k for k, i in rows if int(k[1:]) != int(i)]
+        if moved:
+            raise RuntimeError(f"the loader renumbered {len(moved)} {entity} (e.g. {moved[0]}); "
+                               f"generate into an empty database")
+    crimes = conn.execute(select(source_key.c.beacon_id, S.crime.c.id).select_from(
+        source_key.join(S.crime, S.crime.c.crime_ref == source_key.c.source_key))
+        .where(source_key.c.entity == "crimes")).all()
+    if any(a != b for a, b in crimes):
+        raise RuntimeError("the loader renumbered crimes; generate into an empty database")
+
+
 def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | None = None,
              progress: Callable[[float, str], None] | None = None, *, reset: bool = False,
              settings: RuleSettings | None = None) -> dict:
@@ -1751,40 +1776,55 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
         leave_t = g.build_leave()
         return [(S.leave, leave_t), (S.shift, g.build_shifts())]
 
-    # (progress fraction, label, builder returning [(table, columns)]), in foreign-key order.
+    # (progress fraction, label, builder returning [(table, columns)]). The force's records go into an
+    # extract in Beacon's own shape, loaded by the same loader and task engine a force uses; the rest
+    # (accounts, name variants, addresses) is written directly once the records are in.
     plan = [
         (0.20, "organisation", org),
         (0.21, "officers", lambda: [(S.officer, g.officer_table())]),
         (0.22, "accounts", lambda: [(S.user_account, g.accounts(password_hash))]),
         (0.24, "people", people),
         (0.34, "crimes", lambda: [(S.crime, g.crime_table())]),
-        (0.46, "victims, suspects and witnesses", lambda: [(S.crime_person, g.crime_person_table())]),
-        (0.56, "linked crimes", lambda: [(S.crime_link, links)]),
+        (0.40, "victims, suspects and witnesses", lambda: [(S.crime_person, g.crime_person_table())]),
+        (0.42, "linked crimes", lambda: [(S.crime_link, links)]),
         # Bail rows are the engine's (from the events); the generator's model of them shapes custody and events.
-        (0.57, "bail", lambda: g.build_bail() and []),
-        (0.59, "custody", lambda: [(S.custody, g.build_custody())]),
-        (0.63, "investigation events", lambda: [(crime_event, build_events(g))]),
-        (0.64, "owed work", None),
-        (0.75, "incidents and deployments", incidents),
-        (0.90, "leave and rosters", leave_and_shifts),
-        (0.95, "training", lambda: [(S.training, g.build_training())]),
-        (0.96, "worklist history", lambda: [(S.worklist_snapshot, g.build_snapshots())]),
+        (0.43, "bail", lambda: g.build_bail() and []),
+        (0.44, "custody", lambda: [(S.custody, g.build_custody())]),
+        (0.46, "investigation events", lambda: [(crime_event, build_events(g))]),
+        (0.50, "incidents and deployments", incidents),
+        (0.55, "leave and rosters", leave_and_shifts),
+        (0.58, "training", lambda: [(S.training, g.build_training())]),
     ]
     counts: dict[str, int] = {}
     as_of = datetime.combine(today, datetime.min.time()) + timedelta(hours=AS_OF_HOUR)
     with engine.begin() as conn:
         counts["offence"] = load_reference(conn)
+    direct = []
+    with tempfile.TemporaryDirectory(prefix="beacon-demo-extract-") as folder:
+        extract = Extract(Path(folder))
         for fraction, label, build in plan:
             step(fraction, label)
-            if build is None:
-                # The work owed comes from the events through the task engine, as for a force's own records.
-                derived = derive_tasks(conn, settings, today, None, now=as_of, bump=False)
-                counts["task"], counts["bail"] = derived["inserted"], derived["bail_inserted"]
-                g.open_tasks_from(conn)
-                continue
             for table, cols in build():
-                counts[table.name] = insert_columns(conn, table, cols)
+                if extract.takes(table):
+                    extract.write(table, cols)
+                else:
+                    direct.append((table, cols))
                 del cols
+        step(0.60, "loading the records through the loader and the task engine")
+        loaded = load_extract(SimpleNamespace(engine=engine, settings=settings, today=lambda: today),
+                              MAPPING, folder)
+    if loaded.status != "loaded" or loaded.quarantined:
+        reasons = "; ".join(f"{q['source_table']} line {q['line']}: {q['reason']}" for q in loaded.quarantined[:5])
+        raise RuntimeError(f"the demo extract did not load cleanly: {loaded.message} {reasons}")
+    with engine.begin() as conn:
+        _check_ids_kept(conn)
+        for table, cols in direct:
+            insert_columns(conn, table, cols)
+        step(0.90, "worklist history")
+        g.open_tasks_from(conn)
+        insert_columns(conn, S.worklist_snapshot, g.build_snapshots())
+        for table in [*(t for t, _ in direct), S.worklist_snapshot, S.task, S.bail, *LOADED]:
+            counts[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
         generated_at = _now_iso()
         # org_version: bump it whenever org_unit or officer rows change (load_tree is keyed by it).
         for key, value in (("data_version", DATA_VERSION), ("generated_at", generated_at),
@@ -1793,7 +1833,7 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
             set_meta(conn, key, value)
         mark_loaded(conn, as_of)
         mark_rules(conn, settings)
-        counts["meta"] = 8
+        counts["meta"] = conn.execute(select(func.count()).select_from(S.meta)).scalar_one()
         if g.p.benchmark_as:
             set_meta(conn, "home_force", g.p.benchmark_as)
             counts["meta"] += 1

@@ -21,15 +21,18 @@ from sqlalchemy.engine import make_url
 from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.db import make_engine, set_meta
+from data_access.freshness import mark_loaded
 from data_access.ingest import readers
 from data_access.ingest.contract import ORDER, PERSON_EVENT_KINDS, TABLES, SourceTable
 from data_access.ingest.mapping import Mapping, read_mapping
 from data_access.ingest.transform import META, check, checks_schema, convert, shape
 from data_access.permissions import SYSTEM
+from data_access.reconciliation import reconcile
 from data_access.reference import load_reference
 from data_access.schema import metadata, offence, org_unit
 from data_access.schema_ingest import source_key, source_load, source_quarantine
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
+from data_access.task_derivation import derive_tasks
 
 IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
 RAW_LIMIT = 2000  # characters of a quarantined row kept
@@ -61,6 +64,7 @@ class LoadResult:
     quarantined: list = field(default_factory=list)  # {source_table, file, line, reason, raw_row}
     changed_crime_ids: set = field(default_factory=set)  # Beacon crime ids whose crime, parties or events changed
     message: str = ""
+    reconciled: dict | None = None  # Beacon completions newly confirmed, contradicted or missing, by state
     derived: dict | None = None  # the task engine's counts when the load re-derived the changed crimes' tasks
 
     @property
@@ -575,8 +579,9 @@ def _place_units(conn) -> None:
 
     changes = []
     for r in rows.values():
+        # A unit carries itself as its own BCU or department, as the organisation tree reads them.
         place = {"force_id": above(r.id, "force"), "bcu_id": above(r.id, "bcu"),
-                 "department_id": above(r.parent_id, "department") if r.kind == "team" and r.parent_id else None}
+                 "department_id": above(r.id, "department") if r.kind in ("team", "department") else None}
         if place != {"force_id": r.force_id, "bcu_id": r.bcu_id, "department_id": r.department_id}:
             changes.append({"_id": r.id, **place})
     _update(conn, org_unit, changes, ["force_id", "bcu_id", "department_id"])
@@ -613,21 +618,12 @@ def _after(conn, ctx: _Context, counts: dict) -> None:
     bump_version(conn)
 
 
-def _task_engine():
-    """The task engine's derive_tasks, when this installation has it (data_access.task_derivation)."""
-    try:
-        from data_access.task_derivation import derive_tasks
-    except ImportError:
-        return None
-    return derive_tasks
-
-
 def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False, derive: bool = True) -> LoadResult:
     """Load (or with dry_run, only check) an extract: a folder of CSV/Parquet files or a staging database URL.
 
     mapping is a Mapping or the path of a mapping file. The whole load is one transaction; a failure is
     recorded in source_load (status 'failed', with the reason) and returned, and nothing of it stays. With
-    derive (and the task engine present) the changed crimes' tasks are re-derived in the same transaction;
+    derive the changed crimes' tasks are re-derived in the same transaction;
     otherwise result.changed_crime_ids says which crimes the caller should re-derive.
     """
     mapping = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
@@ -663,9 +659,13 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
             result.counts, result.quarantined, result.changed_crime_ids, ctx = _run(conn, result.load_id, tables,
                                                                                     started)
             _after(conn, ctx, result.counts)
-            derive_tasks = _task_engine() if derive else None
-            if derive_tasks is not None and result.changed_crime_ids:
+            if result.changed_crime_ids:
+                # Beacon completions the source now shows (or contradicts) are settled first, so a confirmed
+                # one is read from the source alone when the tasks are derived.
+                result.reconciled = reconcile(conn, store.settings, store.today(), result.changed_crime_ids)
+            if derive and result.changed_crime_ids:
                 result.derived = derive_tasks(conn, store.settings, store.today(), sorted(result.changed_crime_ids))
+            mark_loaded(conn, now_local())
             result.message = _summary(result)
             _record_quarantine(conn, result)
             conn.execute(source_load.update().where(source_load.c.id == result.load_id).values(
