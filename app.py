@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
-from config import Config, from_env
+from config import DEMO_EXTRACT, Config, from_env
 from data_access.accounts import authenticate, end_sessions, load_actor, session_epoch
 from data_access.audit import record_event
 from data_access.db import is_empty
@@ -310,7 +310,8 @@ def _seed_if_empty(store: Store, config: Config) -> None:
         from demo.generate import generate
 
         log.warning("empty database: generating the %r synthetic force", config.demo_preset)
-        generate(store.engine, preset=config.demo_preset, seed=7, today=store.today())
+        generate(store.engine, preset=config.demo_preset, seed=7, today=store.today(),
+                 extract_dir=config.data_dir / DEMO_EXTRACT)
 
 
 def create_app(config: Config | None = None, store: Store | None = None) -> dash.Dash:
@@ -318,6 +319,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     config = config or from_env()
     store = store or open_store_from(config)
     _seed_if_empty(store, config)
+    if store.source is None and (Path(config.data_dir) / DEMO_EXTRACT).is_dir():
+        store.source = str(Path(config.data_dir) / DEMO_EXTRACT)  # the demo's extract, kept by its first start
     with startup_lock(store.engine):
         # A changed rule setting (victim_update_days, say) moves every due date it governs.
         rederive_on_rule_change(store)

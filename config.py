@@ -10,6 +10,7 @@ from pathlib import Path
 from data_access.files import private_dir
 
 ROOT = Path(__file__).resolve().parent
+DEMO_EXTRACT = "demo-extract"  # folder in the data folder where the demo force's extract is kept
 
 
 def _default_data_dir() -> Path:
@@ -68,6 +69,10 @@ class Config:
     generate_on_empty: bool = True
     testing: bool = False
     rules_file: str | None = None
+    # Where the force's extract is dropped (a folder, or a postgresql:// URL of its staging tables), and the
+    # mapping its records system needs; the Force records tab loads from here.
+    source: str | None = None
+    source_mapping: str = str(ROOT / "mappings" / "beacon-extract.yaml")
     # A fixed 'today' for training, demonstrations and tests; None follows the calendar.
     today: date | None = None
 
@@ -105,6 +110,8 @@ def from_env() -> Config:
         demo_preset=os.environ.get("BEACON_DEMO_PRESET", "demo"),
         generate_on_empty=os.environ.get("BEACON_GENERATE_ON_EMPTY", "1") != "0",
         rules_file=os.environ.get("BEACON_RULES_FILE") or None,
+        source=os.environ.get("BEACON_SOURCE") or None,
+        source_mapping=os.environ.get("BEACON_SOURCE_MAPPING") or str(ROOT / "mappings" / "beacon-extract.yaml"),
         today=_fixed_today(os.environ.get("BEACON_TODAY", "")),
     )
 

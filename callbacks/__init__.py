@@ -9,6 +9,7 @@ from callbacks import fsu
 # [strategic import]
 from callbacks import strategic
 from callbacks import exports
+from callbacks import records
 
 
 def register(app, store) -> None:
@@ -23,3 +24,4 @@ def register(app, store) -> None:
     # [strategic register]
     strategic.register(app, store)
     exports.register(app, store)
+    records.register(app, store)

@@ -7,6 +7,8 @@ from pathlib import Path
 from sqlalchemy import Integer, String, cast, func, select
 from sqlalchemy.engine import Engine
 
+from config import DEMO_EXTRACT
+
 from data_access.cache import ResultCache
 from data_access.clock import now_local
 from data_access.db import create_schema, make_engine, set_meta
@@ -33,6 +35,9 @@ class Store:
     productivity_settings: ProductivitySettings | None = None
     fsu_settings: FsuSettings | None = None
     strategic: StrategicSettings | None = None
+    # The force's extract (folder or staging URL) and its mapping file, for loads started on screen.
+    source: str | None = None
+    source_mapping: str | None = None
 
     def today(self) -> date:
         return self.fixed_today or now_local().date()
@@ -139,4 +144,9 @@ def open_store_from(config) -> Store:
     Every entry point (the app, the generator, the importers, the frequent-service-user run, the
     benchmarks) opens its store here, so none of them can miss a setting the others honour.
     """
-    return open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)
+    store = open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)
+    demo = Path(config.data_dir) / DEMO_EXTRACT
+    # Without a configured extract, the demo's own (kept by the first start) is the one to load again.
+    store.source = config.source or (str(demo) if demo.is_dir() else None)
+    store.source_mapping = config.source_mapping
+    return store

@@ -1724,7 +1724,7 @@ def _check_ids_kept(conn) -> None:
 
 def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | None = None,
              progress: Callable[[float, str], None] | None = None, *, reset: bool = False,
-             settings: RuleSettings | None = None) -> dict:
+             settings: RuleSettings | None = None, extract_dir: Path | None = None) -> dict:
     """Fill an empty database with a synthetic force; return counts per table and the seconds taken.
 
     Raises AlreadyPopulated when the database already holds a force, unless reset=True (which drops
@@ -1800,8 +1800,11 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
     with engine.begin() as conn:
         counts["offence"] = load_reference(conn)
     direct = []
-    with tempfile.TemporaryDirectory(prefix="beacon-demo-extract-") as folder:
-        extract = Extract(Path(folder))
+    with tempfile.TemporaryDirectory(prefix="beacon-demo-extract-") as scratch:
+        # Kept in extract_dir when asked (the app's demo keeps it, so the Force records tab can load it again).
+        folder = Path(extract_dir) if extract_dir else Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        extract = Extract(folder)
         for fraction, label, build in plan:
             step(fraction, label)
             for table, cols in build():

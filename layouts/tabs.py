@@ -8,6 +8,7 @@ from layouts import audit, daily_actions, demand
 from layouts import strategic
 from layouts import fsu
 from layouts import productivity
+from layouts import records
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("productivity", "Productivity and availability", "productivity.own", productivity.layout),
     TabSpec("fsu", "Frequent service users", "fsu.read", fsu.layout),
     TabSpec("strategic", "Strategic", "strategic.read", strategic.layout),
+    TabSpec("records", "Force records", "records.load", records.layout),
     TabSpec("audit", "Audit log", "audit.read", audit.layout),
 ]
 TAB_BY_ID = {t.id: t for t in TAB_SPECS}
