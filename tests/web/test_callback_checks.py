@@ -87,6 +87,15 @@ CHECKS = {
                                             "st-tactic-area.value": "crime", "st-tactic-name.value": "Op Test",
                                             "st-tactic-in-use.value": True},
                                   ["st-tactic-save.n_clicks"], {"strategic.admin"}),
+    "..rec-source.children": ("admin", {"main-tabs.active_tab": "records"}, ["main-tabs.active_tab"],
+                              {"records.load"}),
+    "..rec-job.data": ("admin", {"rec-check.n_clicks": 1}, ["rec-check.n_clicks"], {"records.load"}),
+    "..rec-result.children...rec-progress.value@": ("admin", {"rec-poll.n_intervals": 1, "rec-job.data": 999999},
+                              ["rec-poll.n_intervals"], {"job.read"}),
+    "rec-quarantine.rowData": ("admin", {"rec-history.selectedRows": [{"id": 1}]}, ["rec-history.selectedRows"],
+                               {"records.load"}),
+    "rec-export-file.data": ("admin", {"rec-export.n_clicks": 1}, ["rec-export.n_clicks"],
+                             {"records.export_completions"}),
 }
 
 
