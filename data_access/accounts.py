@@ -97,3 +97,52 @@ def set_account_active(store, actor: Actor, username: str, active: bool) -> None
         if not done:
             raise NotFound(f"no account {username!r}")
         write_audit(conn, actor, "account_activated" if active else "account_deactivated", "account", username)
+
+
+ROLES = ("officer", "staff", "supervisor", "inspector", "senior_leader", "analyst", "administrator")
+MIN_PASSWORD = 12
+# Where each role's scope hangs from, above the officer's own team.
+_SCOPE_LEVEL = {"officer": "team", "staff": "team", "supervisor": "team", "inspector": "department",
+                "senior_leader": "bcu", "analyst": "force", "administrator": "force"}
+
+
+def create_account(store, actor: Actor, username: str, password: str, role: str, collar: str | None = None,
+                   can_view_fsu: bool = False) -> int:
+    """Create an account for a loaded officer (by collar), its scope hung from the role's level; audited."""
+    from data_access.errors import BadRequest
+    from data_access.schema import org_unit
+
+    require(actor, "account.admin")
+    username = (username or "").strip().lower()
+    if not username or len(username) > 60:
+        raise BadRequest("a username is 1 to 60 characters")
+    if role not in ROLES:
+        raise BadRequest(f"role must be one of {', '.join(ROLES)}")
+    if len(password or "") < MIN_PASSWORD:
+        raise BadRequest(f"a password is at least {MIN_PASSWORD} characters")
+    with store.engine.begin() as conn:
+        if conn.execute(select(user_account.c.id).where(user_account.c.username == username)).first():
+            raise BadRequest(f"an account {username!r} exists already")
+        who = None
+        if collar:
+            who = conn.execute(select(officer.c.id, officer.c.team_id).where(officer.c.collar == collar)).first()
+            if who is None:
+                raise NotFound(f"no officer with collar {collar!r} has been loaded")
+        elif _SCOPE_LEVEL[role] != "force":
+            raise BadRequest(f"a {role} account needs the collar of the officer it belongs to")
+        if who is None:
+            scope = conn.execute(select(org_unit.c.id).where(org_unit.c.kind == "force")
+                                 .order_by(org_unit.c.id).limit(1)).scalar()
+        else:
+            team = conn.execute(select(org_unit).where(org_unit.c.id == who.team_id)).mappings().one()
+            level = _SCOPE_LEVEL[role]
+            scope = {"team": team["id"], "department": team["department_id"], "bcu": team["bcu_id"],
+                     "force": team["force_id"]}[level] or team["id"]
+        if scope is None:
+            raise BadRequest("no organisation has been loaded: load the force's records first")
+        new_id = conn.execute(user_account.insert().values(
+            username=username, password_hash=hash_password(password), officer_id=who.id if who else None,
+            role=role, can_view_fsu=can_view_fsu, scope_unit_id=scope, active=True)).inserted_primary_key[0]
+        write_audit(conn, actor, "account_created", "account", username,
+                    detail={"role": role, "collar": collar, "scope_unit_id": scope, "can_view_fsu": can_view_fsu})
+    return int(new_id)

@@ -79,8 +79,12 @@ def main(argv=None) -> int:
     if args.report:
         write_report(args.report, result.quarantined)
         print(f"quarantine report: {args.report} ({len(result.quarantined):,} rows)")
-    if result.status == "loaded" and result.changed_crime_ids:
-        print(f"{len(result.changed_crime_ids):,} crimes changed: re-derive their tasks")
+    if result.status == "loaded" and result.derived:
+        d = result.derived
+        print(f"tasks of {d['crimes']:,} changed crimes re-derived: {d['inserted']:,} new, {d['updated']:,} changed, "
+              f"{d['deleted']:,} no longer owed")
+    if result.reconciled:
+        print("Beacon completions settled: " + ", ".join(f"{n} {state}" for state, n in result.reconciled.items()))
     return 1 if result.status == "failed" else 0
 
 
