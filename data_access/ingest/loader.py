@@ -326,12 +326,16 @@ def _derive(ctx: _Context, contract: SourceTable, rec: pd.DataFrame, reasons: pd
             for i in missing[missing].index:
                 reasons.at[i] = f"unplaced unit: unit_ref {frame.at[i, 'unit_ref']!r} has no BCU above it"
             rec["bcu_id"] = bcu
+            # The local policing area is the BCU unless a force's extract says otherwise (FSU reads it).
+            rec["lpa_id"] = bcu
             rec["finalised"] = frame["status"].eq("finalised")
     elif name in ("persons", "incidents", "custody") and len(rec):
         force = _the_force(ctx)
         if force is None:
             raise LoadFailed(f"{name}: no force to attach them to; supply org_units with a unit of kind 'force'")
         rec["force_id"] = force
+        if name == "incidents" and "bcu_id" in rec:
+            rec["lpa_id"] = rec["bcu_id"]
     elif name == "crime_events":
         rec["origin"] = "source"
         rec["recorded_at"] = ctx.now
