@@ -73,6 +73,10 @@ def complete_task(store, actor: Actor, task_id, action: str) -> dict:
         # The completion is a Beacon event; the engine closes the task with it and opens what follows.
         event_id = record_completion(conn, t, b, action, actor, now)
         derive_tasks(conn, settings, today, [t["crime_id"]], bump=False)
+        closed = conn.execute(select(task.c.status).where(task.c.id == task_id)).scalar()
+        if closed != "done":
+            # The event must close the task it was pressed on; if the rules disagree, nothing is kept.
+            raise BadRequest(f"{action} does not close this {t['kind']} task under the rules in force")
         follow_on = conn.execute(
             select(task.c.id).where((task.c.crime_id == t["crime_id"]) & (task.c.kind == t["kind"]) &
                                     (task.c.status == "open") & (task.c.id != task_id))
