@@ -78,7 +78,9 @@ def register(app, store) -> None:
     def quarantine(selected):
         if not selected:
             return []
-        return quarantine_of(store, current_actor(), selected[0]["id"])
+        # The selection comes from the browser: data_access checks the reader first, then the id.
+        first = selected[0] if isinstance(selected, list) else None
+        return quarantine_of(store, current_actor(), first.get("id") if isinstance(first, dict) else first)
 
     @app.callback(Output("rec-export-file", "data"), Input("rec-export", "n_clicks"), prevent_initial_call=True)
     def export(_n):

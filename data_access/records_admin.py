@@ -59,10 +59,14 @@ def load_history(store, actor, limit: int = 20) -> list[dict]:
 def quarantine_of(store, actor, load_id) -> list[dict]:
     """One load's quarantined rows (file, line, reason); an audited read, since raw rows hold personal data."""
     require(actor, "records.load")
+    if isinstance(load_id, bool) or not isinstance(load_id, (int, str)):
+        raise BadRequest("a load id is a number")
     try:
         load_id = int(load_id)
-    except (TypeError, ValueError):
+    except ValueError:
         raise BadRequest("a load id is a number") from None
+    if not 0 < load_id < 2**31:
+        raise BadRequest("no such load")
     with store.engine.begin() as conn:
         rows = conn.execute(select(source_quarantine.c.source_table, source_quarantine.c.file,
                                    source_quarantine.c.line, source_quarantine.c.reason)

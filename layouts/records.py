@@ -54,4 +54,4 @@ def layout(actor) -> html.Div:
                          "Export completions to key into the records system"], id="rec-export",
                         color="secondary", outline=True, className="touch"),
              dcc.Download(id="rec-export-file")),
-    ], className="mt-3")
+    ], className="mt-3 records-tab")

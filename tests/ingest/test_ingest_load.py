@@ -181,7 +181,7 @@ def test_command_line_load_and_history(sqlite_empty, beacon_extract, tmp_path, c
     assert ingest_main(["load", "--mapping", str(BEACON), "--source", str(beacon_extract), *args]) == 0
     assert ingest_main(["loads", *args]) == 0
     out = capsys.readouterr().out
-    assert "30 crimes changed" in out and "(changed 0; 0 crimes)" in out
+    assert "tasks of 30 changed crimes re-derived" in out and "(changed 0; 0 crimes)" in out
     with sqlite_empty.engine.connect() as conn:
         counts = [json.loads(c) for c in conn.execute(select(source_load.c.counts).order_by(source_load.c.id)).scalars()]
     assert counts[1]["crimes"]["unchanged"] == 30
