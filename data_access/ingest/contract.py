@@ -23,6 +23,11 @@ INCIDENT_GRADES = ("emergency", "priority", "scheduled", "resolution")
 LEAVE_KINDS = ("annual", "sick", "maternity", "other", "restricted")
 # Events about one suspect: the task engine keeps a bail episode per person, so these must name the person.
 PERSON_EVENT_KINDS = ("suspect_named", "arrest", "bail_granted", "rui", "fts")
+ACTIVITY_KINDS = ("stop_search", "use_of_force", "pir")
+RESTRICTION_KINDS = ("restricted", "recuperative")
+PSD_CATEGORIES = ("performance", "misconduct", "gross_misconduct")
+INCIDENT_PARTY_ROLES = ("originator", "subject")
+MISSING_RISKS = ("high", "medium", "low", "absent")
 
 
 @dataclass(frozen=True)
@@ -222,9 +227,84 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("passed_on", D, "Day passed.", required=True),
         Col("expires_on", D, "Day it lapses."),
     ]),
+    _table("officer_activity", "officer_activity", ["activity_ref"], "Officer activity recorded outside command "
+           "and control and custody: stop and search, use of force and intelligence reports (PIRs).", [
+        Col("activity_ref", S, "The record's id in the source.", required=True, stored=False),
+        Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
+        Col("kind", C, "What was done.", required=True, codes=ACTIVITY_KINDS),
+        Col("occurred_at", T, "When.", required=True),
+        Col("bcu_ref", S, "The BCU it happened in.", ref="org_units", target="bcu_id"),
+    ], {"force_id": "the force loaded"}),
+    _table("duty_restrictions", "duty_restriction", ["restriction_ref"], "Restricted or recuperative duties.", [
+        Col("restriction_ref", S, "The restriction's id in the source.", required=True, stored=False),
+        Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
+        Col("kind", C, "Restricted or recuperative.", required=True, codes=RESTRICTION_KINDS),
+        Col("starts_on", D, "First day.", required=True),
+        Col("ends_on", D, "Last day (empty: open-ended)."),
+    ], {"force_id": "the force loaded"}),
+    _table("psd_matters", "psd_matter", ["psd_ref"], "Professional-standards matters; Beacon reads only whether "
+           "one is open, never its detail.", [
+        Col("psd_ref", S, "The matter's id in the source.", required=True, stored=False),
+        Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
+        Col("category", C, "Kind of matter.", required=True, codes=PSD_CATEGORIES),
+        Col("opened_on", D, "Day it was opened.", required=True),
+        Col("closed_on", D, "Day it was closed (empty: open)."),
+    ], {"force_id": "the force loaded"}),
+    _table("core_skills", "core_skill", ["skill_ref"], "Core skills held (independent patrol, statement taking, "
+           "...).", [
+        Col("skill_ref", S, "The record's id in the source.", required=True, stored=False),
+        Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
+        Col("skill", S, "The skill.", required=True),
+        Col("achieved_on", D, "Day achieved.", required=True),
+        Col("expires_on", D, "Day it lapses (empty: no expiry)."),
+    ], {"force_id": "the force loaded"}),
+    _table("team_establishment", "team_establishment", ["establishment_ref"], "Funded posts per team from a date "
+           "(establishment, against which strength gives the vacancy rate).", [
+        Col("establishment_ref", S, "The record's id in the source.", required=True, stored=False),
+        Col("unit_ref", S, "The team.", required=True, ref="org_units", target="team_id"),
+        Col("posts", I, "Funded posts.", required=True),
+        Col("from_date", D, "Day the figure applies from.", required=True),
+    ], {"force_id": "the force loaded"}),
+    _table("incident_parties", "incident_party", ["incident_party_ref"], "A person as the call handler typed them "
+           "on an incident log (originator or subject); Beacon links them to people itself.", [
+        Col("incident_party_ref", S, "The record's id in the source.", required=True, stored=False),
+        Col("incident_ref", S, "The incident.", required=True, ref="incidents", target="incident_id"),
+        Col("role", C, "Caller or the person the incident is about.", required=True, codes=INCIDENT_PARTY_ROLES),
+        Col("forename", S, "Forename as typed."),
+        Col("surname", S, "Surname as typed."),
+        Col("date_of_birth", D, "Date of birth as typed.", target="dob"),
+        Col("pnc_id", S, "Police National Computer id."),
+        Col("relationship", S, "The caller's relationship to the subject (self, parent, ...)."),
+    ], {"force_id": "the force loaded"}),
+    _table("missing_episodes", "missing_episode", ["episode_ref"], "Missing-person episodes.", [
+        Col("episode_ref", S, "The episode's reference; unique.", required=True),
+        Col("person_ref", S, "The missing person.", required=True, ref="persons", target="person_id"),
+        Col("reported_at", T, "When reported missing.", required=True),
+        Col("found_at", T, "When found (empty: still missing)."),
+        Col("risk", C, "Risk grading.", codes=MISSING_RISKS),
+        Col("lpa_ref", S, "The local policing area (normally a BCU) it belongs to.", ref="org_units",
+            target="lpa_id"),
+    ], {"force_id": "the force loaded"}),
+    _table("person_aliases", "person_alias", ["alias_ref"], "Other names a person is known by.", [
+        Col("alias_ref", S, "The alias's id in the source.", required=True, stored=False),
+        Col("person_ref", S, "The person.", required=True, ref="persons", target="person_id"),
+        Col("forename", S, "Forename used.", required=True),
+        Col("surname", S, "Surname used.", required=True),
+        Col("date_of_birth", D, "Date of birth given with it.", target="dob"),
+    ]),
+    _table("person_addresses", "person_address", ["address_ref"], "People's addresses (the latest gives their "
+           "home local policing area).", [
+        Col("address_ref", S, "The address record's id in the source.", required=True, stored=False),
+        Col("person_ref", S, "The person.", required=True, ref="persons", target="person_id"),
+        Col("address", S, "The address.", required=True),
+        Col("lpa_ref", S, "The local policing area (normally a BCU) it is in.", ref="org_units", target="lpa_id"),
+        Col("from_date", D, "Day they lived there from."),
+    ]),
 )}
 
 # Load order: a table comes after every table it refers to (self-references are resolved after its rows).
 ORDER = ("org_units", "officers", "crimes", "persons", "parties", "crime_events", "crime_links", "incidents",
-         "deployments", "custody", "shifts", "leave", "training")
+         "deployments", "custody", "shifts", "leave", "training", "officer_activity", "duty_restrictions",
+         "psd_matters", "core_skills", "team_establishment", "incident_parties", "missing_episodes",
+         "person_aliases", "person_addresses")
 assert set(ORDER) == set(TABLES)

@@ -30,6 +30,7 @@ from data_access.permissions import SYSTEM
 from data_access.reconciliation import reconcile
 from data_access.reference import load_reference
 from data_access.schema import metadata, offence, org_unit
+import data_access.schema_all  # noqa: F401  (every contract table's Beacon table registered)
 from data_access.schema_ingest import source_key, source_load, source_quarantine
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
 from data_access.task_derivation import derive_tasks
@@ -46,8 +47,12 @@ COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantine
 OWNED = {
     "crime": (("crime_person", "crime_id"), ("crime_event", "crime_id"), ("crime_link", "crime_id"),
               ("crime_link", "linked_crime_id"), ("bail", "crime_id"), ("task", "crime_id")),
-    "incident": (("deployment", "incident_id"),),
+    "incident": (("deployment", "incident_id"), ("incident_party", "incident_id")),
+    "person": (("person_alias", "person_id"), ("person_address", "person_id")),
 }
+# Tables whose Beacon rows carry the force loaded (derived; the source does not name it).
+FORCE_LOADED = ("persons", "incidents", "custody", "officer_activity", "duty_restrictions", "psd_matters",
+                "core_skills", "team_establishment", "incident_parties", "missing_episodes")
 # Entities whose rows are written on the crime: a change to one is a change to its crime's tasks.
 CRIME_PARTS = {"parties": "crime_id", "crime_events": "crime_id"}
 
@@ -329,7 +334,8 @@ def _derive(ctx: _Context, contract: SourceTable, rec: pd.DataFrame, reasons: pd
             # The local policing area is the BCU unless a force's extract says otherwise (FSU reads it).
             rec["lpa_id"] = bcu
             rec["finalised"] = frame["status"].eq("finalised")
-    elif name in ("persons", "incidents", "custody") and len(rec):
+    elif name in FORCE_LOADED and len(rec):
+        # One force per database: the force loaded (an officer's or a team's force is the same one).
         force = _the_force(ctx)
         if force is None:
             raise LoadFailed(f"{name}: no force to attach them to; supply org_units with a unit of kind 'force'")
