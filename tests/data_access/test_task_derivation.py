@@ -75,9 +75,10 @@ def test_a_beacon_completion_is_pending_until_the_source_confirms_it_and_counts_
     assert _task(store, t["id"])["completed_in"] == "beacon"
     held = next(x for x in get_record(store, sergeant, t["crime_ref"])["tasks"] if x["id"] == t["id"])["held_by"]
     assert "not yet in the records system" in held
-    # The next load brings the same review from the records system, an hour later.
+    # The next load brings the same review from the records system, stamped with the same time (a later
+    # stamp could fall on tomorrow when the test runs late in the evening, and tomorrow is not read yet).
     with store.engine.begin() as conn:
-        _source_event(conn, t["crime_id"], "supervisor_review", ev["at"] + timedelta(hours=1), "SRC/REV/2",
+        _source_event(conn, t["crime_id"], "supervisor_review", ev["at"], "SRC/REV/2",
                       officer_id=sergeant.officer_id)
         assert reconcile(conn, store.settings, store.today(), [t["crime_id"]]) == {"confirmed": 1}
         derive_tasks(conn, store.settings, store.today(), [t["crime_id"]])
@@ -131,12 +132,13 @@ def test_a_changed_rule_setting_moves_the_due_dates_it_governs_and_is_audited(st
 
 
 def test_freshness_warns_once_the_last_load_is_older_than_the_setting(store):
+    # Midnight today: under stale_load_hours (26) ago at any time of the day the test runs.
     with store.engine.begin() as conn:
-        set_meta(conn, LOADED_KEY, _at(store, hour=6).isoformat())
+        set_meta(conn, LOADED_KEY, _at(store, hour=0).isoformat())
     assert not freshness(store)["stale"]
     hours = store.settings.stale_load_hours + 1
     with store.engine.begin() as conn:
-        set_meta(conn, LOADED_KEY, (_at(store, hour=6) - timedelta(hours=hours)).isoformat())
+        set_meta(conn, LOADED_KEY, (_at(store, hour=0) - timedelta(hours=hours)).isoformat())
     fresh = freshness(store)
     assert fresh["stale"] and "Records last loaded" in fresh["label"]
 
