@@ -48,6 +48,14 @@ def load_actor(store, user_id) -> Actor | None:
     return _actor_from_row(row)
 
 
+def actor_by_username(store, username: str) -> Actor | None:
+    """The active account with this username, for a command line run as a named person; None if none."""
+    with store.engine.connect() as conn:
+        uid = conn.execute(select(user_account.c.id)
+                           .where(user_account.c.username == (username or "").strip().lower())).scalar()
+    return load_actor(store, uid) if uid is not None else None
+
+
 def authenticate(store, username: str, password: str, remote: str | None = None) -> Actor | None:
     """Check a username and password; audit the attempt; return the actor on success."""
     username = (username or "").strip().lower()[:60]

@@ -12,12 +12,9 @@ import dataclasses
 import sys
 from datetime import date
 
-from sqlalchemy import select
-
 from config import from_env
-from data_access.accounts import load_actor
+from data_access.accounts import actor_by_username
 from data_access.errors import AccessDenied, BadRequest
-from data_access.schema import user_account
 from data_access.store import open_store_from
 
 
@@ -34,9 +31,7 @@ def main(argv=None) -> int:
     if args.cache_dir:
         config = dataclasses.replace(config, cache_dir=args.cache_dir)
     store = open_store_from(config)
-    with store.engine.connect() as conn:
-        uid = conn.execute(select(user_account.c.id).where(user_account.c.username == args.username.lower())).scalar()
-    actor = load_actor(store, uid) if uid is not None else None
+    actor = actor_by_username(store, args.username)
     if actor is None:
         print(f"no active account {args.username!r}", file=sys.stderr)
         return 2

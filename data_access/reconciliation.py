@@ -121,9 +121,8 @@ def export_completions(store, actor) -> list[dict]:
 
 def main(argv=None) -> int:
     from config import from_env
-    from data_access.accounts import load_actor
+    from data_access.accounts import actor_by_username
     from data_access.errors import AccessDenied
-    from data_access.schema import user_account
     from data_access.store import open_store_from
 
     ap = argparse.ArgumentParser(prog="python -m data_access.reconciliation", description=__doc__.splitlines()[0])
@@ -137,9 +136,7 @@ def main(argv=None) -> int:
     if args.database_url:
         config = dataclasses.replace(config, database_url=args.database_url)
     store = open_store_from(config)
-    with store.engine.connect() as conn:
-        uid = conn.execute(select(user_account.c.id).where(user_account.c.username == args.username.lower())).scalar()
-    actor = load_actor(store, uid) if uid is not None else None
+    actor = actor_by_username(store, args.username)
     if actor is None:
         print(f"no active account {args.username!r}", file=sys.stderr)
         return 2
