@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import sys
 
-from config import from_env
+from data_access.cli import add_store_options, store_from_args
 from data_access.ingest.loader import COUNT_KEYS, load_extract, recent_loads
 from data_access.ingest.mapping import MappingError, read_mapping
 from data_access.permissions import SYSTEM
-from data_access.store import open_store_from
 
 REPORT_COLUMNS = ("source_table", "file", "line", "reason", "raw_row")
 
@@ -52,21 +50,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("loads", help="list recent loads with their counts")
     p.add_argument("--limit", type=int, default=20)
     for p in sub.choices.values():
-        p.add_argument("--database-url", default=None, help="default: DATABASE_URL, else the data folder's SQLite file")
-        p.add_argument("--cache-dir", default=None, help="default: BEACON_CACHE_DIR, else the data folder's cache")
+        add_store_options(p)
     args = ap.parse_args(argv)
-    config = from_env()
-    if args.database_url:
-        config = dataclasses.replace(config, database_url=args.database_url)
-    if args.cache_dir:
-        config = dataclasses.replace(config, cache_dir=args.cache_dir)
     if args.command in ("validate", "load"):
         try:
             mapping = read_mapping(args.mapping)
         except MappingError as exc:
             print(f"mapping not valid: {exc}", file=sys.stderr)
             return 2
-    store = open_store_from(config)
+    store = store_from_args(args)
     if args.command == "loads":
         for load in recent_loads(store, args.limit):
             print(f"#{load['id']} {load['status']:<9} {load['mapping']} from {load['source']} started "

@@ -45,6 +45,7 @@ class Col:
     ref: str | None = None
     default: object = None  # stored when the source leaves an optional column empty
     stored: bool = True  # False: only the source_key table keeps it (a source id with no Beacon column)
+    past: bool = False  # a record of something that happened: a value after the load's day is quarantined
 
     @property
     def into(self) -> str:
@@ -113,21 +114,21 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("crime_ref", S, "The crime reference number; unique.", required=True),
         Col("offence_code", C, "Beacon's offence code (the offence catalogue, e.g. CASLT, ABH, BURR); a mapping "
             "converts Home Office classification codes to it.", codes=OFFENCE_CODES),
-        Col("occurred_on", D, "Day the offence was committed (or began).", required=True),
-        Col("reported_at", T, "When it was reported to the police.", required=True),
-        Col("recorded_at", T, "When it was recorded as a crime.", required=True),
-        Col("allocated_on", D, "Day it was allocated to its officer in charge."),
+        Col("occurred_on", D, "Day the offence was committed (or began).", required=True, past=True),
+        Col("reported_at", T, "When it was reported to the police.", required=True, past=True),
+        Col("recorded_at", T, "When it was recorded as a crime.", required=True, past=True),
+        Col("allocated_on", D, "Day it was allocated to its officer in charge.", past=True),
         Col("unit_ref", S, "The owning team.", required=True, ref="org_units", target="team_id"),
         Col("oic_ref", S, "The officer in charge.", ref="officers", target="oic_id"),
         Col("status", C, "Open or finalised.", required=True, codes=CRIME_STATUS),
         Col("outcome_code", I, "Home Office outcome (Crime Outcomes framework): 0 none yet, 1-22.",
             codes=OUTCOME_CODES, default=0),
-        Col("outcome_date", D, "Day the outcome was recorded."),
+        Col("outcome_date", D, "Day the outcome was recorded.", past=True),
         Col("domestic_abuse", B, "Domestic abuse flag.", default=False),
         Col("hate_crime", B, "Hate crime flag.", default=False),
         Col("flags", S, "Other flags, comma separated (MH, CSE, CA, ASB, ...).", default=""),
         Col("victim_decision", C, "Whether the victim supports action.", codes=VICTIM_DECISIONS),
-        Col("first_statement_on", D, "Day of the victim's first statement or recorded interview."),
+        Col("first_statement_on", D, "Day of the victim's first statement or recorded interview.", past=True),
         Col("location", S, "Where it happened."),
         Col("summary", S, "Short summary."),
     ], {"force_id": "the force of the owning team", "bcu_id": "the BCU of the owning team",
@@ -136,7 +137,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("person_ref", S, "The person's id in the source (nominal id).", required=True, stored=False),
         Col("forename", S, "Forename.", required=True),
         Col("surname", S, "Surname.", required=True),
-        Col("date_of_birth", D, "Date of birth.", target="dob"),
+        Col("date_of_birth", D, "Date of birth.", target="dob", past=True),
         Col("pnc_id", S, "Police National Computer id."),
     ], {"force_id": "the force loaded"}),
     _table("parties", "crime_person", ["party_ref"], "Who is involved in a crime, and how.", [
@@ -146,8 +147,8 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("role", C, "Role in the crime.", required=True, codes=PARTY_ROLES),
         Col("enhanced_rights", B, "Victim entitled to enhanced rights (Victims' Code).", default=False),
         Col("suspect_status", C, "Where a suspect's case stands.", codes=SUSPECT_STATUS),
-        Col("arrested_on", D, "Day the suspect was arrested."),
-        Col("charged_on", D, "Day the suspect was charged."),
+        Col("arrested_on", D, "Day the suspect was arrested.", past=True),
+        Col("charged_on", D, "Day the suspect was charged.", past=True),
         Col("relationship", S, "Relationship to the victim (partner, ex-partner, stranger, ...)."),
     ]),
     _table("crime_events", "crime_event", ["event_ref"], "What happened on an investigation (the task engine's "
@@ -155,7 +156,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("event_ref", S, "The event's id in the source; unique across kinds.", required=True, target="source_ref"),
         Col("crime_ref", S, "The crime.", required=True, ref="crimes", target="crime_id"),
         Col("kind", C, "What happened (scoring.events.EVENT_KINDS).", required=True, codes=tuple(EVENT_KINDS)),
-        Col("at", T, "When.", required=True),
+        Col("at", T, "When.", required=True, past=True),
         Col("person_ref", S, "The suspect or victim concerned; required for the kinds "
             + ", ".join(PERSON_EVENT_KINDS) + ".", ref="persons", target="person_id"),
         Col("officer_ref", S, "Who did it.", ref="officers", target="officer_id"),
@@ -174,7 +175,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
     ]),
     _table("incidents", "incident", ["incident_ref"], "Command-and-control incidents.", [
         Col("incident_ref", S, "The incident log number; unique.", required=True),
-        Col("opened_at", T, "When the log was opened.", required=True),
+        Col("opened_at", T, "When the log was opened.", required=True, past=True),
         Col("incident_type", S, "Opening or closing classification.", required=True),
         Col("grade", C, "Response grade.", required=True, codes=INCIDENT_GRADES),
         Col("pre_planned", B, "Pre-planned work rather than a call.", default=False),
@@ -190,18 +191,18 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("incident_ref", S, "The incident.", required=True, ref="incidents", target="incident_id"),
         Col("officer_ref", S, "The officer deployed.", ref="officers", target="officer_id"),
         Col("resource_group", S, "Call sign or resource group.", required=True),
-        Col("assigned_at", T, "When assigned."),
-        Col("deployed_at", T, "When deployed."),
-        Col("arrived_at", T, "When at scene."),
-        Col("released_at", T, "When released."),
+        Col("assigned_at", T, "When assigned.", past=True),
+        Col("deployed_at", T, "When deployed.", past=True),
+        Col("arrived_at", T, "When at scene.", past=True),
+        Col("released_at", T, "When released.", past=True),
     ]),
     _table("custody", "custody", ["custody_ref"], "Custody records.", [
         Col("custody_ref", S, "The custody record number; unique.", required=True),
         Col("person_ref", S, "The detained person.", required=True, ref="persons", target="person_id"),
         Col("crime_ref", S, "The crime they were arrested for.", ref="crimes", target="crime_id"),
         Col("arresting_officer_ref", S, "The arresting officer.", ref="officers", target="arresting_officer_id"),
-        Col("arrived_at", T, "Arrival at custody.", required=True),
-        Col("released_at", T, "Release from custody."),
+        Col("arrived_at", T, "Arrival at custody.", required=True, past=True),
+        Col("released_at", T, "Release from custody.", past=True),
         Col("outcome", S, "charged, bail, rui, nfa, caution, ..."),
     ], {"force_id": "the force loaded"}),
     _table("shifts", "shift", ["shift_ref"], "Duty roster.", [
@@ -224,7 +225,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
         Col("course", S, "Course name.", required=True),
         Col("critical", B, "Operationally critical (lapsing stops deployment).", default=True),
-        Col("passed_on", D, "Day passed.", required=True),
+        Col("passed_on", D, "Day passed.", required=True, past=True),
         Col("expires_on", D, "Day it lapses."),
     ]),
     _table("officer_activity", "officer_activity", ["activity_ref"], "Officer activity recorded outside command "
@@ -232,7 +233,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("activity_ref", S, "The record's id in the source.", required=True, stored=False),
         Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
         Col("kind", C, "What was done.", required=True, codes=ACTIVITY_KINDS),
-        Col("occurred_at", T, "When.", required=True),
+        Col("occurred_at", T, "When.", required=True, past=True),
         Col("bcu_ref", S, "The BCU it happened in.", ref="org_units", target="bcu_id"),
     ], {"force_id": "the force loaded"}),
     _table("duty_restrictions", "duty_restriction", ["restriction_ref"], "Restricted or recuperative duties.", [
@@ -247,15 +248,15 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("psd_ref", S, "The matter's id in the source.", required=True, stored=False),
         Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
         Col("category", C, "Kind of matter.", required=True, codes=PSD_CATEGORIES),
-        Col("opened_on", D, "Day it was opened.", required=True),
-        Col("closed_on", D, "Day it was closed (empty: open)."),
+        Col("opened_on", D, "Day it was opened.", required=True, past=True),
+        Col("closed_on", D, "Day it was closed (empty: open).", past=True),
     ], {"force_id": "the force loaded"}),
     _table("core_skills", "core_skill", ["skill_ref"], "Core skills held (independent patrol, statement taking, "
            "...).", [
         Col("skill_ref", S, "The record's id in the source.", required=True, stored=False),
         Col("officer_ref", S, "The officer.", required=True, ref="officers", target="officer_id"),
         Col("skill", S, "The skill.", required=True),
-        Col("achieved_on", D, "Day achieved.", required=True),
+        Col("achieved_on", D, "Day achieved.", required=True, past=True),
         Col("expires_on", D, "Day it lapses (empty: no expiry)."),
     ], {"force_id": "the force loaded"}),
     _table("team_establishment", "team_establishment", ["establishment_ref"], "Funded posts per team from a date "
@@ -272,15 +273,15 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("role", C, "Caller or the person the incident is about.", required=True, codes=INCIDENT_PARTY_ROLES),
         Col("forename", S, "Forename as typed."),
         Col("surname", S, "Surname as typed."),
-        Col("date_of_birth", D, "Date of birth as typed.", target="dob"),
+        Col("date_of_birth", D, "Date of birth as typed.", target="dob", past=True),
         Col("pnc_id", S, "Police National Computer id."),
         Col("relationship", S, "The caller's relationship to the subject (self, parent, ...)."),
     ], {"force_id": "the force loaded"}),
     _table("missing_episodes", "missing_episode", ["episode_ref"], "Missing-person episodes.", [
         Col("episode_ref", S, "The episode's reference; unique.", required=True),
         Col("person_ref", S, "The missing person.", required=True, ref="persons", target="person_id"),
-        Col("reported_at", T, "When reported missing.", required=True),
-        Col("found_at", T, "When found (empty: still missing)."),
+        Col("reported_at", T, "When reported missing.", required=True, past=True),
+        Col("found_at", T, "When found (empty: still missing).", past=True),
         Col("risk", C, "Risk grading.", codes=MISSING_RISKS),
         Col("lpa_ref", S, "The local policing area (normally a BCU) it belongs to.", ref="org_units",
             target="lpa_id"),
@@ -290,7 +291,7 @@ TABLES: dict[str, SourceTable] = {t.name: t for t in (
         Col("person_ref", S, "The person.", required=True, ref="persons", target="person_id"),
         Col("forename", S, "Forename used.", required=True),
         Col("surname", S, "Surname used.", required=True),
-        Col("date_of_birth", D, "Date of birth given with it.", target="dob"),
+        Col("date_of_birth", D, "Date of birth given with it.", target="dob", past=True),
     ]),
     _table("person_addresses", "person_address", ["address_ref"], "People's addresses (the latest gives their "
            "home local policing area).", [

@@ -46,6 +46,7 @@ def render() -> str:
                 into = f"`{col.into}`"
             required = "key" if col.name in t.key else ("yes" if col.required else "no")
             meaning = col.meaning + (f" Default when empty: `{col.default}`." if col.default not in (None, "") else "")
+            meaning += " Not after the day of the load." if col.past else ""
             out.append(f"| `{col.name}` | {col.type} | {required} | {into} | {meaning} | {_codes(col)} |")
         if name == "crime_events":
             out += ["", "| kind | meaning |", "|---|---|"] + [f"| `{k}` | {v} |" for k, v in EVENT_KINDS.items()]

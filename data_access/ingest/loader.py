@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 
 from data_access.audit import write_audit
@@ -25,7 +26,7 @@ from data_access.freshness import mark_loaded
 from data_access.ingest import readers
 from data_access.ingest.contract import ORDER, PERSON_EVENT_KINDS, TABLES, SourceTable
 from data_access.ingest.mapping import Mapping, read_mapping
-from data_access.ingest.transform import META, check, checks_schema, convert, shape
+from data_access.ingest.transform import META, check, checks_schema, convert, refuse_future, shape
 from data_access.permissions import SYSTEM
 from data_access.reconciliation import reconcile
 from data_access.reference import load_reference
@@ -35,6 +36,8 @@ from data_access.schema_ingest import source_key, source_load, source_quarantine
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
 from data_access.task_derivation import derive_tasks
 
+# PostgreSQL advisory lock held by a load's transaction, so two loads never interleave (start-up uses ...0001).
+LOAD_LOCK_KEY = 0x6265_6163_6F6E_0002
 IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
 RAW_LIMIT = 2000  # characters of a quarantined row kept
 # An extract naming more keys of a table than this reads all of the table's source keys in one query;
@@ -178,6 +181,7 @@ class _Context:
     load_id: int
     now: object
     offence_codes: set
+    today: object = None  # the load's day: a past-only date after it is quarantined
     keys: dict = field(default_factory=dict)  # entity -> {source key: Beacon id}
     changed_crimes: set = field(default_factory=set)
     touched_teams: set = field(default_factory=set)
@@ -383,6 +387,8 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     c["quarantined"] += len(t.refused)
 
     check(frame, contract, checks_schema(contract, beacon, ctx.offence_codes), beacon, reasons)
+    if ctx.today is not None:
+        refuse_future(frame, contract, ctx.today, reasons)
     deleted = frame["deleted"].fillna(False).astype(bool) if len(frame) else pd.Series([], dtype=bool)
     keys = _keys_of(frame, contract)
     key_given = pd.Series(True, index=frame.index)
@@ -406,6 +412,8 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
         for i in dup[dup].index:
             f, ln = where[keys[i]]
             reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {ln} of {f}"
+
+    _refuse_taken(ctx, t, contract, beacon, keys, deleted)
 
     existing_map = ctx.keys.setdefault(t.name, {})
     resolved = {}
@@ -513,6 +521,35 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
         _place_units(ctx.conn)
 
 
+def _refuse_taken(ctx: _Context, t: _Table, contract: SourceTable, beacon, keys: pd.Series, deleted) -> None:
+    """Quarantine a value Beacon keeps unique (a collar, a reference) that another record already holds."""
+    frame, reasons = t.frame, t.reasons
+    for col in contract.columns:
+        if not col.stored or col.ref or col.name in contract.key or not beacon.c[col.into].unique:
+            continue
+        values = frame[col.name]
+        live = reasons.isna() & ~deleted & values.notna()
+        dup = live & values.where(live).duplicated(keep="first")
+        first = {v: i for i, v in values[live & ~dup].items()}
+        for i in dup[dup].index:
+            j = first[values[i]]
+            reasons.at[i] = (f"duplicate value: {col.name} {values[i]!r} is also on line {frame.at[j, '_line']} "
+                             f"of {t.sheets[frame.at[j, '_sheet']].name}, and Beacon holds it once")
+        wanted = sorted(first)
+        held = {}
+        for i in range(0, len(wanted), IN_CHUNK):
+            held.update(ctx.conn.execute(select(beacon.c[col.into], beacon.c.id)
+                                         .where(beacon.c[col.into].in_(wanted[i:i + IN_CHUNK]))).all())
+        if not held:
+            continue
+        own = _resolve(ctx, t.name, keys)
+        owners = values.map(held)
+        taken = live & ~dup & owners.notna() & (own.isna() | own.ne(owners))
+        for i in taken[taken].index:
+            reasons.at[i] = (f"duplicate value: {col.name} {values[i]!r} is held by another {t.name} record "
+                             f"already loaded (change that record first)")
+
+
 def _opt(value):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)[:64]
 
@@ -597,12 +634,26 @@ def _place_units(conn) -> None:
     _update(conn, org_unit, changes, ["force_id", "bcu_id", "department_id"])
 
 
-def _run(conn, load_id: int, tables: dict, now) -> tuple[dict, list, set, _Context]:
+def _one_load_at_a_time(conn) -> None:
+    """On PostgreSQL, hold the load lock to the end of this transaction, or refuse when another load has it."""
+    if conn.dialect.name != "postgresql":
+        return  # SQLite: the write lock the load takes first already lets one writer in at a time
+    if not conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY}).scalar():
+        raise LoadFailed("another load is in progress: try again when it has finished")
+
+
+def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set, _Context]:
+    _one_load_at_a_time(conn)
     # A write first: on SQLite it takes the database's write lock for the whole load (see _new_ids).
-    conn.execute(source_load.update().where(source_load.c.id == load_id).values(finished_at=None))
+    try:
+        conn.execute(source_load.update().where(source_load.c.id == load_id).values(finished_at=None))
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise LoadFailed("another load (or another long write) held the database past the wait") from exc
     if not conn.execute(select(offence.c.code).limit(1)).first():
         load_reference(conn)  # a new database gets Beacon's default offence catalogue to check codes against
-    ctx = _Context(conn=conn, load_id=load_id, now=now,
+    ctx = _Context(conn=conn, load_id=load_id, now=now, today=today,
                    offence_codes=set(conn.execute(select(offence.c.code)).scalars()))
     counts, quarantine = {}, []
     for name in ORDER:
@@ -652,7 +703,8 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
             with store.engine.connect() as conn:
                 trans = conn.begin()
                 try:
-                    result.counts, result.quarantined, result.changed_crime_ids, _ctx = _run(conn, 0, tables, started)
+                    result.counts, result.quarantined, result.changed_crime_ids, _ctx = _run(conn, 0, tables, started,
+                                                                                          store.today())
                 finally:
                     trans.rollback()  # a dry run writes nothing to Beacon's tables
             with store.engine.begin() as conn:
@@ -667,7 +719,7 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
             return result
         with store.engine.begin() as conn:
             result.counts, result.quarantined, result.changed_crime_ids, ctx = _run(conn, result.load_id, tables,
-                                                                                    started)
+                                                                                    started, store.today())
             _after(conn, ctx, result.counts)
             if result.changed_crime_ids:
                 # Beacon completions the source now shows (or contradicts) are settled first, so a confirmed

@@ -145,6 +145,18 @@ def check(frame: pd.DataFrame, table: SourceTable, schema: pa.DataFrameSchema, b
             reasons.at[index] = _reason(table.col(column), check_name, value, beacon_table)
 
 
+def refuse_future(frame: pd.DataFrame, table: SourceTable, today, reasons: pd.Series) -> None:
+    """Refuse rows whose past-only dates fall after the load's day (a typo or a wrong clock in the source)."""
+    end = pd.Timestamp(today) + pd.Timedelta(days=1)
+    for col in table.columns:
+        if not col.past or col.name not in frame.columns:
+            continue
+        values = frame[col.name]
+        _first(reasons, values.notna() & (values >= end),
+               lambda i: f"date in the future: {col.name} {values[i]:%Y-%m-%d} is after the load's day "
+                         f"{today:%Y-%m-%d}")
+
+
 def _reason(col: Col, check_name: str, value, beacon_table) -> str:
     if check_name == "not_nullable":
         return f"missing value: {col.name} is required"

@@ -18,7 +18,7 @@ from data_access.schema import audit_log, crime, crime_person, meta
 from data_access.schema_events import crime_event
 from data_access.schema_ingest import source_key, source_load
 from tests.ingest.canonical import canonical
-from tests.ingest.conftest import MAPPINGS, SAMPLES
+from tests.ingest.conftest import MAPPINGS, SAMPLES, _open
 
 BEACON = MAPPINGS / "beacon-extract.yaml"
 NICHE = MAPPINGS / "niche-style.yaml"
@@ -156,6 +156,23 @@ def test_failure_mid_batch_leaves_previous_state(empty_store, beacon_extract, mo
     monkeypatch.setattr(loader, "_insert", real)
     retry = load_extract(empty_store, BEACON, beacon_extract)
     assert retry.status == "loaded" and retry.counts["crimes"]["updated"] == 1
+
+
+@pytest.mark.postgres
+def test_a_second_load_while_one_runs_is_refused(pg_database, tmp_path, beacon_extract):
+    store = _open(pg_database, tmp_path)
+    try:
+        with store.engine.connect() as holder:
+            with holder.begin():  # another load's transaction, holding the load lock
+                holder.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": loader.LOAD_LOCK_KEY})
+                refused = load_extract(store, BEACON, beacon_extract)
+        assert refused.status == "failed" and "another load is in progress" in refused.message
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(crime)).scalar() == 0
+        assert load_extract(store, BEACON, beacon_extract).status == "loaded"
+    finally:
+        store.cache.close()
+        store.engine.dispose()
 
 
 def test_validate_writes_nothing_to_beacon(sqlite_empty, beacon_extract, tmp_path):

@@ -1,11 +1,13 @@
 """Every quarantine reason: the row is kept out with its file, line and reason, and the rest of the extract loads."""
 
 import csv
+from datetime import timedelta
 import io
 
 import pytest
 
 from data_access.ingest.loader import load_extract
+from tests.conftest import TODAY
 from tests.ingest.conftest import MAPPINGS
 
 BEACON = MAPPINGS / "beacon-extract.yaml"
@@ -78,6 +80,13 @@ CASES = {
     "bail event naming nobody": ("crime_events", lambda f: _row(f, "crime_events", event_ref="E9005",
                                                                 kind="bail_granted", person_ref=""),
                                  "missing value: person_ref is required for a bail_granted event"),
+    "date in the future": ("crimes", lambda f: _row(f, "crimes", crime_ref="NF/9004/26", occurred_on="2030-01-02"),
+                           f"date in the future: occurred_on 2030-01-02 is after the load's day {TODAY}"),
+    "event after the load's day": ("crime_events", lambda f: _row(f, "crime_events", event_ref="E9006",
+                                                                  at=f"{TODAY + timedelta(days=1)} 00:00"),
+                                   f"date in the future: at {TODAY + timedelta(days=1)} is after the load's day {TODAY}"),
+    "duplicate collar": ("officers", lambda f: _row(f, "officers", officer_ref="S9002"),
+                         "duplicate value: collar 'C4100' is also on line 2 of officers.csv"),
     "crime with a quarantined officer": ("crimes", lambda f: _row(f, "crimes", crime_ref="NF/9003/26",
                                                                   oic_ref="S9001"),
                                          "unknown reference: oic_ref 'S9001' names no officers record"),
@@ -158,3 +167,25 @@ def test_unreadable_files_are_reported_not_fatal(sqlite_empty, beacon_extract):
     found = {(q["file"], q["line"], q["reason"].split(":")[0]) for q in result.quarantined}
     assert found == {("crime_links.csv", 1, "unreadable file"), ("training.parquet", 1, "unreadable file")}
     assert result.counts["crimes"]["inserted"] == 30
+
+
+def test_the_end_of_the_load_day_is_not_the_future(sqlite_empty, beacon_extract):
+    _append(beacon_extract, "crime_events", _row(beacon_extract, "crime_events", event_ref="E9007",
+                                                 at=f"{TODAY} 23:59"))
+    result = load_extract(sqlite_empty, BEACON, beacon_extract)
+    assert result.status == "loaded" and not result.quarantined, result.quarantined
+
+
+def test_a_collar_another_officer_holds_is_quarantined_not_fatal(sqlite_empty, beacon_extract, tmp_path):
+    assert load_extract(sqlite_empty, BEACON, beacon_extract).status == "loaded"
+    later = tmp_path / "later"
+    later.mkdir()
+    header = (beacon_extract / "officers.csv").read_bytes().split(b"\n")[0] + b"\n"
+    (later / "officers.csv").write_bytes(header + _row(beacon_extract, "officers", officer_ref="S9003"))
+    line = 2
+    again = load_extract(sqlite_empty, BEACON, later)
+    assert again.status == "loaded", again.message
+    assert [(q["line"], q["reason"]) for q in again.quarantined] == [
+        (line, "duplicate value: collar 'C4100' is held by another officers record already loaded "
+               "(change that record first)")]
+    assert again.changed == 0
