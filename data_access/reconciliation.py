@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import io
 import sys
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from data_access.schema import crime, officer, person
 from data_access.schema_events import crime_event
@@ -25,6 +24,17 @@ CONTRADICTS = {
     "no_further_action": {"charge"},
 }
 OPEN_STATES = ("pending", "missing")
+
+
+def _source_events(conn, crime_ids: list) -> dict:
+    """The source's events of these crimes, by crime id, read a chunk of crimes at a time."""
+    query = select(crime_event.c.id, crime_event.c.crime_id, crime_event.c.kind, crime_event.c.at,
+                   crime_event.c.person_id).where(crime_event.c.origin == "source")
+    found: dict[int, list] = {}
+    for i in range(0, len(crime_ids), 900):
+        for row in conn.execute(query.where(crime_event.c.crime_id.in_(crime_ids[i:i + 900]))).mappings():
+            found.setdefault(row["crime_id"], []).append(row)
+    return found
 
 
 def reconcile(conn, settings, today: date, crime_ids=None) -> dict:
@@ -41,11 +51,10 @@ def reconcile(conn, settings, today: date, crime_ids=None) -> dict:
     else:
         beacon = conn.execute(query).mappings().all()
     counts: dict[str, int] = {}
+    by_crime = _source_events(conn, sorted({b["crime_id"] for b in beacon}))
+    changes = []
     for b in beacon:
-        source = conn.execute(select(crime_event.c.id, crime_event.c.kind, crime_event.c.at, crime_event.c.person_id)
-                              .where((crime_event.c.crime_id == b["crime_id"]) & (crime_event.c.origin == "source") &
-                                     (crime_event.c.at >= b["at"] - window) &
-                                     (crime_event.c.at <= b["at"] + window))).mappings().all()
+        source = [s for s in by_crime.get(b["crime_id"], ()) if abs(s["at"] - b["at"]) <= window]
         same_person = [s for s in source if b["person_id"] is None or s["person_id"] in (None, b["person_id"])]
         match = sorted((s for s in same_person if s["kind"] == b["kind"]), key=lambda s: abs(s["at"] - b["at"]))
         against = [s for s in same_person if s["kind"] in CONTRADICTS.get(b["kind"], ())]
@@ -58,9 +67,11 @@ def reconcile(conn, settings, today: date, crime_ids=None) -> dict:
         else:
             continue
         if state != b["reconciliation"]:
-            conn.execute(crime_event.update().where(crime_event.c.id == b["id"])
-                         .values(reconciliation=state, matched_event_id=matched))
+            changes.append({"_id": b["id"], "state": state, "matched": matched})
             counts[state] = counts.get(state, 0) + 1
+    if changes:
+        conn.execute(crime_event.update().where(crime_event.c.id == bindparam("_id"))
+                     .values(reconciliation=bindparam("state"), matched_event_id=bindparam("matched")), changes)
     return counts
 
 
@@ -120,25 +131,19 @@ def export_completions(store, actor) -> list[dict]:
 
 
 def main(argv=None) -> int:
-    from config import from_env
-    from data_access.accounts import actor_by_username
+    from data_access.cli import add_store_options, named_actor, store_from_args
     from data_access.errors import AccessDenied
-    from data_access.store import open_store_from
 
     ap = argparse.ArgumentParser(prog="python -m data_access.reconciliation", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("export", help="write Beacon completions not yet in the records system as CSV")
     ex.add_argument("--as", dest="username", required=True, help="an administrator's account")
     ex.add_argument("--out", required=True, help="CSV file to write ('-' for standard output)")
-    ex.add_argument("--database-url", default=None, help="default: DATABASE_URL, else the data folder's SQLite file")
+    add_store_options(ex)
     args = ap.parse_args(argv)
-    config = from_env()
-    if args.database_url:
-        config = dataclasses.replace(config, database_url=args.database_url)
-    store = open_store_from(config)
-    actor = actor_by_username(store, args.username)
+    store = store_from_args(args)
+    actor = named_actor(store, args.username)
     if actor is None:
-        print(f"no active account {args.username!r}", file=sys.stderr)
         return 2
     try:
         rows = export_completions(store, actor)

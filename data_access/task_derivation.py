@@ -81,8 +81,11 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
     victims = parties[parties["role"] == "victim"]
     has_victim = set(victims["crime_id"].astype(int))
     enhanced = set(victims.loc[victims["enhanced_rights"].astype(bool), "crime_id"].astype(int))
-    links = _frame(_read(conn, select(crime_link.c.crime_id, crime_link.c.linked_crime_id), crime_link.c.crime_id,
-                         None), ["crime_id", "linked_crime_id"])
+    # A crime is linked when it stands on either side of a link, so both sides are read for the scope.
+    link_query = select(crime_link.c.crime_id, crime_link.c.linked_crime_id)
+    links = pd.concat([_frame(_read(conn, link_query, side, scope), ["crime_id", "linked_crime_id"])
+                       for side in ((crime_link.c.crime_id,) if scope is None else
+                                    (crime_link.c.crime_id, crime_link.c.linked_crime_id))], ignore_index=True)
     linked = set(links["crime_id"].astype(int)) | set(links["linked_crime_id"].astype(int))
     custody_rows = _frame(_read(conn, select(custody.c.crime_id, custody.c.outcome), custody.c.crime_id, scope),
                           ["crime_id", "outcome"])
