@@ -8,32 +8,22 @@ the options override it.
 """
 
 import argparse
-import dataclasses
 import sys
 from datetime import date
 
-from config import from_env
-from data_access.accounts import actor_by_username
+from data_access.cli import add_store_options, named_actor, store_from_args
 from data_access.errors import AccessDenied, BadRequest
-from data_access.store import open_store_from
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m data_access.fsu_run", description=__doc__.splitlines()[0])
     ap.add_argument("--as", dest="username", required=True, help="account holding the FSU permission")
-    ap.add_argument("--database-url", default=None, help="default: DATABASE_URL, else the data folder's SQLite file")
-    ap.add_argument("--cache-dir", default=None, help="default: BEACON_CACHE_DIR, else the data folder's cache")
+    add_store_options(ap)
     ap.add_argument("--run-date", type=date.fromisoformat, default=None, help="default: today (BEACON_TODAY)")
     args = ap.parse_args(argv)
-    config = from_env()
-    if args.database_url:
-        config = dataclasses.replace(config, database_url=args.database_url)
-    if args.cache_dir:
-        config = dataclasses.replace(config, cache_dir=args.cache_dir)
-    store = open_store_from(config)
-    actor = actor_by_username(store, args.username)
+    store = store_from_args(args)
+    actor = named_actor(store, args.username)
     if actor is None:
-        print(f"no active account {args.username!r}", file=sys.stderr)
         return 2
     from data_access import fsu
 

@@ -5,13 +5,11 @@ BEACON_TODAY ...); --database-url overrides it.
 """
 
 import argparse
-import dataclasses
 import sys
 
-from config import from_env
+from data_access.cli import add_store_options, store_from_args
 from data_access.importers import KINDS, import_path
 from data_access.permissions import SYSTEM
-from data_access.store import open_store_from
 
 
 def _line(report: dict) -> str:
@@ -33,14 +31,11 @@ def main(argv=None) -> int:
                                  description="Import public benchmark data into Beacon.")
     ap.add_argument("kind", choices=sorted(KINDS), help="which source the files come from")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--database-url", default=None, help="defaults to DATABASE_URL")
+    add_store_options(ap, cache=False)
     ap.add_argument("--force", default=None, help="stop-search: force name when the file name has none")
     ap.add_argument("--year", default=None, help="use-of-force: financial year, e.g. 2017/18")
     args = ap.parse_args(argv)
-    config = from_env()
-    if args.database_url:
-        config = dataclasses.replace(config, database_url=args.database_url)
-    store = open_store_from(config)
+    store = store_from_args(args)
     failed = False
     for path in args.files:
         report = import_path(store, SYSTEM, args.kind, path, force=args.force, year=args.year)
