@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from config import _secret_key
 from data_access.db import make_engine
 from data_access.startup_lock import PG_LOCK_KEY, lock_path, startup_lock
 from data_access.store import open_store
-from tests.conftest import TODAY, _pg_admin_engine, _pg_admin_url, _pg_url_for
+from tests.conftest import TODAY, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -137,17 +136,8 @@ def test_an_empty_secret_key_file_stops_the_start(tmp_path, monkeypatch):
 @pytest.fixture
 def empty_pg():
     """URL of a new, empty PostgreSQL database (skips when no server is configured)."""
-    admin_url = _pg_admin_url()
-    if admin_url is None:
-        pytest.skip("PostgreSQL tests skipped: set BEACON_TEST_PG_URL to run them")
-    name = f"beacon_lock_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin_engine(admin_url)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield _pg_url_for(admin_url, name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database("beacon_lock") as url:
+        yield url
 
 
 @pytest.mark.postgres

@@ -1,14 +1,11 @@
 """The synthetic force generator: deterministic, well-shaped, and safe to run against a live database."""
 
-import os
-import uuid
 from datetime import date, datetime, time
 
 import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
 
 from data_access import schema as S
 from data_access.db import make_engine
@@ -16,6 +13,7 @@ from demo.generate import (DEMO_ACCOUNTS, DEMO_PASSWORD, PRESETS, AlreadyPopulat
                                   main)
 from scoring.categories import CATEGORY_IDS
 from scoring.settings import RuleSettings
+from tests.conftest import new_pg_database
 
 TODAY = date(2026, 11, 20)
 SEED = 7
@@ -412,23 +410,8 @@ def test_unknown_preset_is_refused(tmp_path):
 @pytest.fixture
 def pg_database():
     """A throwaway PostgreSQL database on the server named by BEACON_TEST_PG_URL."""
-    base = os.environ.get("BEACON_TEST_PG_URL")
-    if not base:
-        if os.environ.get("CI"):
-            pytest.fail("BEACON_TEST_PG_URL must be set in CI so the PostgreSQL tests run")
-        pytest.skip("BEACON_TEST_PG_URL is not set: PostgreSQL generator test skipped")
-    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base.startswith("postgresql://") else base)
-    name = f"beacon_gen_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with new_pg_database("beacon_gen") as url:
+        yield url
 
 
 @pytest.mark.postgres

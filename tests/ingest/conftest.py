@@ -5,10 +5,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from data_access.store import open_store
-from tests.conftest import TODAY, _pg_admin_engine, _pg_admin_url, _pg_url_for, PG_ENV
+from tests.conftest import TODAY, new_pg_database
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -18,20 +17,8 @@ MAPPINGS = REPO / "mappings"
 @pytest.fixture
 def pg_database():
     """The URL of a new, empty PostgreSQL database of this test's own, dropped afterwards."""
-    admin_url = _pg_admin_url()
-    if admin_url is None:
-        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} to run them")
-    name = f"beacon_ingest_{uuid.uuid4().hex[:10]}"
-    admin = _pg_admin_engine(admin_url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - no server reachable
-        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {exc}")
-    yield _pg_url_for(admin_url, name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database("beacon_ingest") as url:
+        yield url
 
 
 def _open(url: str, tmp_path: Path):
