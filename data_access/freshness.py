@@ -31,4 +31,5 @@ def freshness(store) -> dict:
     when = f"{loaded.day} {loaded:%b %H:%M}"
     label = (f"Records last loaded {when}, {hours / 24:.0f} days ago" if hours >= 48 else
              f"Records last loaded {when}, {hours:.0f} hours ago") if stale else f"Records loaded {when}"
-    return {"loaded_at": loaded, "hours": round(hours, 1), "stale": stale, "label": label}
+    return {"loaded_at": loaded, "hours": round(hours, 1), "stale": stale, "label": label,
+            "short": f"Loaded {when}"}

@@ -38,7 +38,10 @@ def navbar(actor, csrf: str = "", fresh: dict | None = None) -> dbc.Navbar:
             html.Div([
                 html.Button(bell_contents({"total": 0, "state": "grey", "label": "Loading"}), id="bell",
                             className=bell_class({"state": "grey"}), n_clicks=0),
-                html.Span(fresh["label"], className="records-loaded small d-none d-lg-inline", id="records-loaded")
+                html.Span([html.Span(fresh["label"], className="d-none d-lg-inline"),
+                           # Tablets get the short form: the navbar has room for the time, not the sentence.
+                           html.Span(fresh["short"], className="d-lg-none")],
+                          className="records-loaded small", id="records-loaded")
                 if fresh and not fresh["stale"] else None,
                 html.Span([html.Span(actor.display_name, className="fw-semibold"),
                            html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],

@@ -135,7 +135,8 @@ def test_freshness_warns_once_the_last_load_is_older_than_the_setting(store):
     # Midnight today: under stale_load_hours (26) ago at any time of the day the test runs.
     with store.engine.begin() as conn:
         set_meta(conn, LOADED_KEY, _at(store, hour=0).isoformat())
-    assert not freshness(store)["stale"]
+    fresh = freshness(store)
+    assert not fresh["stale"] and fresh["short"] == f"Loaded {store.today().day} {store.today():%b} 00:00"
     hours = store.settings.stale_load_hours + 1
     with store.engine.begin() as conn:
         set_meta(conn, LOADED_KEY, (_at(store, hour=0) - timedelta(hours=hours)).isoformat())
