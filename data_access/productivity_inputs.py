@@ -58,7 +58,7 @@ def officers(conn, team_ids=None, officer_ids=None) -> pd.DataFrame:
         cond = officer.c.id.in_(ids) if ids else officer.c.id < 0
     df = _frame(conn, _where(select(*cols), cond).order_by(officer.c.surname, officer.c.forename, officer.c.id),
                 OFFICER_COLUMNS)
-    df["start_date"] = pd.to_datetime(df["start_date"]).dt.date
+    df["start_date"] = pd.to_datetime(df["start_date"], format="ISO8601").dt.date
     df["is_staff"] = df["is_staff"].astype(bool)
     df["is_student"] = df["is_student"].astype(bool)
     return df

@@ -38,7 +38,7 @@ def _day_numbers(values) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
-    return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[D]").astype(np.int64)
+    return pd.to_datetime(pd.Series(values), format="ISO8601").to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 DATE_COLUMNS = {"leave": ("starts_on", "ends_on"), "restrictions": ("starts_on", "ends_on"),
@@ -60,7 +60,7 @@ def prepare(raw: dict) -> dict:
 
 
 def _minute_numbers(values) -> np.ndarray:
-    return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[m]").astype(np.int64)
+    return pd.to_datetime(pd.Series(values), format="ISO8601").to_numpy().astype("datetime64[m]").astype(np.int64)
 
 
 def _attended(values) -> np.ndarray:

@@ -58,7 +58,7 @@ def day_number(value) -> int:
 
 
 def _days(series) -> np.ndarray:
-    return pd.to_datetime(pd.Series(series)).to_numpy().astype("datetime64[D]").astype(np.int64)
+    return pd.to_datetime(pd.Series(series), format="ISO8601").to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def _events(officer_ids, when, **values) -> pd.DataFrame:
@@ -71,9 +71,9 @@ def daily_metrics(deployments: pd.DataFrame, arrests: pd.DataFrame, activity: pd
     parts = []
     if deployments is not None and not deployments.empty:
         d = deployments[deployments["arrived_at"].notna() & deployments["officer_id"].notna()]
-        arrived = pd.to_datetime(d["arrived_at"])
-        visible = ((pd.to_datetime(d["released_at"]) - arrived).dt.total_seconds() / 3600).clip(lower=0).fillna(0)
-        resp = ((arrived - pd.to_datetime(d["assigned_at"])).dt.total_seconds() / 60).clip(lower=0)
+        arrived = pd.to_datetime(d["arrived_at"], format="ISO8601")
+        visible = ((pd.to_datetime(d["released_at"], format="ISO8601") - arrived).dt.total_seconds() / 3600).clip(lower=0).fillna(0)
+        resp = ((arrived - pd.to_datetime(d["assigned_at"], format="ISO8601")).dt.total_seconds() / 60).clip(lower=0)
         cols = {"incidents_attended": np.ones(len(d)), "visibility_hours": visible.to_numpy()}
         grade = d["grade"].to_numpy()
         for g in RESPONSE_GRADES:
