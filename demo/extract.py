@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -11,12 +14,24 @@ MAPPING = Path(__file__).resolve().parent.parent / "mappings" / "beacon-extract.
 
 # Source keys the demo's records system would use. Zero-padded, so their order is the generator's id order.
 PREFIX = {"org_unit": ("U", 6), "officer": ("O", 7), "person": ("P", 9), "crime_person": ("Y", 9),
-          "deployment": ("D", 9), "shift": ("S", 10), "leave": ("L", 9), "training": ("T", 9)}
+          "deployment": ("D", 9), "shift": ("S", 10), "leave": ("L", 9), "training": ("T", 9),
+          "person_alias": ("N", 9), "person_address": ("H", 9), "officer_activity": ("A", 10),
+          "duty_restriction": ("R", 9), "psd_matter": ("M", 9), "core_skill": ("K", 9),
+          "team_establishment": ("E", 7), "incident_party": ("Q", 10)}
 # Beacon table -> contract table, for the tables the loader fills.
 CONTRACT = {"org_unit": "org_units", "officer": "officers", "person": "persons", "crime": "crimes",
             "crime_person": "parties", "crime_event": "crime_events", "crime_link": "crime_links",
             "incident": "incidents", "deployment": "deployments", "custody": "custody", "shift": "shifts",
-            "leave": "leave", "training": "training"}
+            "leave": "leave", "training": "training", "person_alias": "person_aliases",
+            "person_address": "person_addresses", "officer_activity": "officer_activity",
+            "duty_restriction": "duty_restrictions", "psd_matter": "psd_matters", "core_skill": "core_skills",
+            "team_establishment": "team_establishment", "incident_party": "incident_parties",
+            "missing_episode": "missing_episodes"}
+
+
+def _seq(n: int) -> np.ndarray:
+    """Record ids 1..n for tables whose generator columns carry none."""
+    return np.arange(1, n + 1)
 
 
 def ref(table: str, ids) -> list:
@@ -135,3 +150,75 @@ class Extract:
                              "critical": np.asarray(c["critical"], bool), "passed_on": c["passed_on"],
                              "expires_on": c["expires_on"]})
 
+
+    def _person_alias(self, c):
+        return pd.DataFrame({"alias_ref": ref("person_alias", c["id"]), "person_ref": ref("person", c["person_id"]),
+                             "forename": c["forename"], "surname": c["surname"], "date_of_birth": c["dob"]})
+
+    def _person_address(self, c):
+        return pd.DataFrame({"address_ref": ref("person_address", c["id"]),
+                             "person_ref": ref("person", c["person_id"]), "address": c["address"],
+                             "lpa_ref": ref("org_unit", c["lpa_id"]), "from_date": c["from_date"]})
+
+    def _officer_activity(self, c):
+        return pd.DataFrame({"activity_ref": ref("officer_activity", _seq(len(c["officer_id"]))),
+                             "officer_ref": ref("officer", c["officer_id"]), "kind": c["kind"],
+                             "occurred_at": c["occurred_at"], "bcu_ref": ref("org_unit", c["bcu_id"])})
+
+    def _duty_restriction(self, c):
+        return pd.DataFrame({"restriction_ref": ref("duty_restriction", _seq(len(c["officer_id"]))),
+                             "officer_ref": ref("officer", c["officer_id"]), "kind": c["kind"],
+                             "starts_on": c["starts_on"], "ends_on": c["ends_on"]})
+
+    def _psd_matter(self, c):
+        return pd.DataFrame({"psd_ref": ref("psd_matter", _seq(len(c["officer_id"]))),
+                             "officer_ref": ref("officer", c["officer_id"]), "category": c["category"],
+                             "opened_on": c["opened_on"], "closed_on": c["closed_on"]})
+
+    def _core_skill(self, c):
+        return pd.DataFrame({"skill_ref": ref("core_skill", _seq(len(c["officer_id"]))),
+                             "officer_ref": ref("officer", c["officer_id"]), "skill": c["skill"],
+                             "achieved_on": c["achieved_on"], "expires_on": c["expires_on"]})
+
+    def _team_establishment(self, c):
+        return pd.DataFrame({"establishment_ref": ref("team_establishment", _seq(len(c["team_id"]))),
+                             "unit_ref": ref("org_unit", c["team_id"]), "posts": c["posts"],
+                             "from_date": c["from_date"]})
+
+    def _incident_party(self, c):
+        return pd.DataFrame({
+            "incident_party_ref": ref("incident_party", _seq(len(c["incident_id"]))),
+            "incident_ref": [self.incident_ref[int(i)] for i in np.asarray(c["incident_id"]).tolist()],
+            "role": c["role"], "forename": c["forename"], "surname": c["surname"], "date_of_birth": c["dob"],
+            "pnc_id": c["pnc_id"], "relationship": c["relationship"]})
+
+    def _missing_episode(self, c):
+        return pd.DataFrame({"episode_ref": c["episode_ref"], "person_ref": ref("person", c["person_id"]),
+                             "reported_at": c["reported_at"], "found_at": c["found_at"], "risk": c["risk"],
+                             "lpa_ref": ref("org_unit", c["lpa_id"])})
+
+
+def load_more(engine, settings, today, tables: list, keep_in: Path | None = None, incident_ref=None) -> dict:
+    """Load more of the demo's records ([(table, columns)]) through the loader, as a force's later extract would.
+
+    Returns rows loaded per Beacon table; the files join the kept extract in keep_in when given.
+    """
+    from data_access.ingest.loader import load_extract  # late: the loader imports much of data_access
+
+    with tempfile.TemporaryDirectory(prefix="beacon-demo-more-") as scratch:
+        extract = Extract(Path(scratch))
+        extract.incident_ref = dict(incident_ref or {})
+        written = {table.name: extract.write(table, cols) for table, cols in tables if cols}
+        if not written:
+            return {table.name: 0 for table, _ in tables}
+        loaded = load_extract(SimpleNamespace(engine=engine, settings=settings, today=lambda: today), MAPPING,
+                              scratch, derive=False)
+        if loaded.status != "loaded" or loaded.quarantined:
+            reasons = "; ".join(f"{q['source_table']} line {q['line']}: {q['reason']}"
+                                for q in loaded.quarantined[:5])
+            raise RuntimeError(f"the demo's {', '.join(written)} did not load cleanly: {loaded.message} {reasons}")
+        if keep_in is not None:
+            for file in Path(scratch).glob("*.parquet"):
+                shutil.copy(file, Path(keep_in) / file.name)
+    return {table.name: (loaded.counts[CONTRACT[table.name]]["inserted"] if table.name in written else 0)
+            for table, _ in tables}

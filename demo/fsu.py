@@ -18,7 +18,8 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from data_access import schema as S
-from demo.generate import PRESETS, fix_sequences, insert_columns, name_variant
+from demo.extract import load_more
+from demo.generate import PRESETS, name_variant
 from data_access.schema_fsu import fsu_result_incident, fsu_run, incident_party, missing_episode
 
 RELATIONSHIPS = ("parent", "partner", "ex-partner", "neighbour", "friend", "sibling", "professional",
@@ -129,11 +130,12 @@ def _missing(rng, today: date, preset, people: pd.DataFrame, lpa_of: pd.Series, 
             "risk": risk.tolist()}
 
 
-def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
+def extend(engine, preset: str, seed: int, today: date, settings=None, extract_dir=None) -> dict:
     """frequent service users: typed incident parties and missing-person episodes"""
     rng = np.random.default_rng([seed, 4004])
-    inc = _read(engine, select(S.incident.c.id, S.incident.c.force_id, S.incident.c.originator_person_id,
-                               S.incident.c.subject_person_id).order_by(S.incident.c.id))
+    inc = _read(engine, select(S.incident.c.id, S.incident.c.incident_ref, S.incident.c.force_id,
+                               S.incident.c.originator_person_id, S.incident.c.subject_person_id)
+                .order_by(S.incident.c.id))
     people = _read(engine, select(S.person.c.id, S.person.c.forename, S.person.c.surname, S.person.c.dob,
                                   S.person.c.pnc_id).order_by(S.person.c.id)).set_index("id")
     if people.empty:
@@ -148,18 +150,8 @@ def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
     force_id = int(inc["force_id"].iloc[0]) if len(inc) else 1
     parties = _parties(rng, inc, people, aliases) if len(inc) else {}
     missing = _missing(rng, today, preset, people, lpa_of, force_id)
-    counts = {}
-    with engine.begin() as conn:
-        for table, cols in ((incident_party, parties), (missing_episode, missing)):
-            if not cols:
-                counts[table.name] = 0
-                continue
-            n = len(next(iter(cols.values())))
-            first = _first_id(conn, table)
-            with_ids = {"id": np.arange(first, first + n, dtype=np.int64)}
-            with_ids.update(cols)
-            counts[table.name] = insert_columns(conn, table, with_ids)
-        fix_sequences(conn)
+    counts = load_more(engine, settings, today, [(incident_party, parties), (missing_episode, missing)],
+                       extract_dir, incident_ref=dict(zip(inc["id"].tolist(), inc["incident_ref"])))
     counts.update(first_run(engine, force_id, today, settings))
     return counts
 
@@ -189,6 +181,3 @@ def method_window_start(today: date, months: int) -> date:
 
     return window_start(today, months).date()
 
-
-def _first_id(conn, table) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1

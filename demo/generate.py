@@ -175,7 +175,7 @@ SHOWCASE = [
 SHOWCASE_MIN_OPEN = 28
 # What the loader fills from the demo extract (with its own bookkeeping), and the engine from the events.
 LOADED = (S.org_unit, S.officer, S.person, S.crime, S.crime_person, crime_event, S.crime_link, S.incident,
-          S.deployment, S.custody, S.shift, S.leave, S.training, source_key, source_load)
+          S.deployment, S.custody, S.shift, S.leave, S.training, S.person_alias, S.person_address)
 
 
 class AlreadyPopulated(RuntimeError):
@@ -1777,8 +1777,8 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
         return [(S.leave, leave_t), (S.shift, g.build_shifts())]
 
     # (progress fraction, label, builder returning [(table, columns)]). The force's records go into an
-    # extract in Beacon's own shape, loaded by the same loader and task engine a force uses; the rest
-    # (accounts, name variants, addresses) is written directly once the records are in.
+    # extract in Beacon's own shape, loaded by the same loader and task engine a force uses; Beacon's own
+    # data (accounts) is written directly once the records are in.
     plan = [
         (0.20, "organisation", org),
         (0.21, "officers", lambda: [(S.officer, g.officer_table())]),
@@ -1845,10 +1845,17 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
 
     for extend in EXTENSIONS:
         step(0.97, getattr(extend, "__doc__", None) or "extensions")
-        counts.update(extend(engine, preset=preset, seed=seed, today=today, settings=settings))
+        counts.update(extend(engine, preset=preset, seed=seed, today=today, settings=settings,
+                             extract_dir=Path(extract_dir) if extract_dir else None))
     # The extensions write productivity inputs after the core transaction: a view cached in between is stale.
     with engine.begin() as conn:
         bump_productivity_version(conn)
+        # The extensions' loads stamped the wall clock; the demo's records are as of as_of, on its first version.
+        mark_loaded(conn, as_of)
+        set_meta(conn, "data_version", DATA_VERSION)
+        set_meta(conn, "data_as_of", as_of.isoformat(timespec="seconds"))
+        for table in (source_key, source_load):  # the extensions' records came through the loader too
+            counts[table.name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
     counts["meta"] += 1
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from demo.extract import load_more
 from demo.generate import insert_columns, optional_ints
 from data_access.schema import leave, officer, org_unit, user_account
 from data_access.schema_productivity import (
@@ -196,15 +197,14 @@ def _feedback(rng, conn, off: pd.DataFrame, demo_ids: set, today: date) -> dict:
             "force_id": [int(force[int(i)]) for i in who]}
 
 
-def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
+def extend(engine, preset: str, seed: int, today: date, settings=None, extract_dir=None) -> dict:
     """Productivity and availability inputs (activity, restrictions, PSD, core skills, establishment)."""
     rng = np.random.default_rng([seed, 3])
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         off = _officers(conn)
         demo_ids = set(conn.execute(select(user_account.c.officer_id).where(
             user_account.c.username.in_(DEMO_USERNAMES))).scalars())
         restricted = set(conn.execute(select(leave.c.officer_id).where(leave.c.kind == "restricted")).scalars())
-        counts = {}
         plan = [
             (officer_activity, _activity(rng, off, restricted, today)),
             (duty_restriction, _restrictions(rng, off, today)),
@@ -212,11 +212,9 @@ def extend(engine, preset: str, seed: int, today: date, settings=None) -> dict:
             (core_skill, _skills(rng, off, today, DEFAULT_PRODUCTIVITY_SETTINGS.core_skills)),
             (team_establishment, _establishment(rng, off, today)),
         ]
-        for table, cols in plan:
-            counts[table.name] = insert_columns(conn, table, cols) if cols else 0
         fb = _feedback(rng, conn, off, demo_ids, today)
+    # The force's own records arrive through the loader; feedback is Beacon's own data, written directly.
+    counts = load_more(engine, settings, today, plan, extract_dir)
+    with engine.begin() as conn:
         counts[figure_feedback.name] = insert_columns(conn, figure_feedback, fb) if fb else 0
     return counts
-
-
-

@@ -91,7 +91,7 @@ def _force_rows(rng, code, start_year, batch_id) -> dict:
     return out
 
 
-def extend(engine, preset, seed, today: date, settings) -> dict:
+def extend(engine, preset, seed, today: date, settings, extract_dir=None) -> dict:
     """Synthetic benchmark data for the two latest financial years, costs since 2016, and tactics."""
     rng = random.Random(f"strategic-{seed}")
     last = int(fin_year_of(today)[:4])
