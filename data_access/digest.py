@@ -31,6 +31,8 @@ from scoring.digest import build_digest, digest_message, state_of
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 # A run that claimed a digest and died leaves it 'sending'; after this long another run may take it over.
 STALE_CLAIM = timedelta(minutes=30)
+# Digests failing one after another mean the relay is down, not one address: stop the run after this many.
+FAILURES_BEFORE_STOPPING = 3
 
 
 def _mail(store) -> MailSettings:
@@ -173,7 +175,12 @@ def send_digests(store, actor: Actor = SYSTEM, wait_seconds: float = 5.0) -> dic
                         detail={"reason": f"no mail relay configured ({mail.missing()} not set)"})
         return {"status": "no_relay", "missing": mail.missing()}
     counts = {"sent": 0, "nothing": 0, "failed": 0, "skipped": 0}
+    in_a_row = 0
     for account in recipients(store):
+        if in_a_row >= FAILURES_BEFORE_STOPPING:
+            # The relay is down or refusing everything: leave the rest unclaimed for the next run.
+            counts["not_tried"] = counts.get("not_tried", 0) + 1
+            continue
         now = now_local()
         send_id = _claim(store, account["id"], today, now)
         if send_id is None:
@@ -193,12 +200,22 @@ def send_digests(store, actor: Actor = SYSTEM, wait_seconds: float = 5.0) -> dic
         status = "failed" if error else "sent"
         _finish(store, send_id, account, status, digest.since, digest.size, attempts, error, today)
         counts[status] += 1
+        in_a_row = in_a_row + 1 if error else 0
     return {"status": "done", "today": today.isoformat(), **counts}
 
 
 def digest_due(now: datetime, hour: int | None) -> bool:
     """True when the housekeeping thread should try today's digests (from the configured force-local hour)."""
     return hour is not None and now.hour >= hour
+
+
+def housekeeping_task(hour: int):
+    """The housekeeping step that sends the day's digests from the given hour (BEACON_DIGEST_HOUR)."""
+    def send_daily_digests(store) -> None:
+        # Every web process runs it; the per-day claim in digest_send lets only one send each digest.
+        if digest_due(now_local(), hour) and _mail(store).configured:
+            send_digests(store)
+    return send_daily_digests
 
 
 # ----- what the administrator sees -----------------------------------------------------------------
@@ -264,7 +281,8 @@ def main(argv=None) -> int:
         print(f"no digest sent: no mail relay configured ({result['missing']} not set)", file=sys.stderr)
         return 2
     print(f"digests for {result['today']}: {result['sent']} sent, {result['failed']} failed (retried next run), "
-          f"{result['nothing']} with nothing to say, {result['skipped']} already done")
+          f"{result['nothing']} with nothing to say, {result['skipped']} already done"
+          + (f", {result['not_tried']} left for the next run (the relay kept refusing)" if "not_tried" in result else ""))
     return 1 if result["failed"] else 0
 
 
