@@ -10,7 +10,7 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from data_access import digest
 from data_access.errors import AccessDenied, BadRequest
@@ -66,11 +66,12 @@ def _set_tasks(store, username, days_due: list[int], kind="oel_update") -> list[
     who = actor_for(store, username)
     today = store.today()
     old = datetime(2026, 1, 1, 9)
-    ref = crime_of(store, who.officer_id)
     with store.engine.begin() as conn:
         conn.execute(task.update().where((task.c.oic_id == who.officer_id) & (task.c.status == "open"))
                      .values(due_date=today + timedelta(days=60), created_at=old))
-        c = conn.execute(select(crime.c.id, crime.c.team_id).where(crime.c.crime_ref == ref)).one()
+        # One of their own crimes; a supervisor in charge of none gets the task on the force's first crime.
+        mine_first = case((crime.c.oic_id == who.officer_id, 0), else_=1)
+        c = conn.execute(select(crime.c.id, crime.c.team_id).order_by(mine_first, crime.c.id).limit(1)).one()
         ids = []
         for i, offset in enumerate(days_due):
             ids.append(int(conn.execute(task.insert().values(
@@ -255,3 +256,32 @@ def test_the_browser_is_told_only_crime_references_and_kinds_of_the_readers_red_
     assert [g["key"] for g in got] == sorted(red[:2])
     assert set(got[0]) == {"key", "ref", "kind"}
     assert digest.my_red_tasks(store, actor_for(store, "admin")) == []
+
+
+def test_a_relay_that_is_down_stops_the_run_after_three_failures_and_leaves_the_rest(sqlite_store):
+    store = sqlite_store
+    store.mail = MailSettings(host="127.0.0.1", port=_free_port(), tls="none", sender="beacon@force.example",
+                              attempts=1)  # nobody listens on that port
+    people = ["officer", "officer2", "sergeant", "inspector"]
+    for username in people:
+        _set_tasks(store, username, [-1])
+        _opt(store, username, True)
+    result = digest.send_digests(store, SYSTEM, wait_seconds=0)
+    assert result["failed"] == 3 and result["not_tried"] == 1
+    assert sum(len(_sends(store, u)) for u in people) == 3
+
+
+def test_the_housekeeping_step_sends_from_the_configured_hour(sqlite_store, relay):
+    assert digest.digest_due(datetime(2026, 11, 18, 6, 0), 6)
+    assert not digest.digest_due(datetime(2026, 11, 18, 5, 59), 6)
+    assert not digest.digest_due(datetime(2026, 11, 18, 12, 0), None)
+    store = sqlite_store
+    _set_tasks(store, "officer", [-1])
+    _opt(store, "officer", True)
+    store.mail = MailSettings()
+    digest.housekeeping_task(0)(store)  # no relay: nothing sent, and no audit row every few minutes
+    assert _audits(store, "digest_skipped") == []
+    _configure(store, relay)
+    digest.housekeeping_task(0)(store)
+    digest.housekeeping_task(0)(store)
+    assert len(relay.messages) == 1
