@@ -2,6 +2,7 @@
 
     python -m data_access.digest send [--database-url URL]     (run by the scheduler, once a day or more)
     python -m data_access.digest status [--database-url URL]
+    python -m data_access.digest addresses FILE.csv             (columns username, email: work addresses)
 
 The configuration is the app's (config.from_env: DATABASE_URL, BEACON_SMTP_HOST, ...). Running send again
 the same day sends nothing twice: it only retries the digests that failed.
@@ -80,6 +81,36 @@ def save_my_settings(store, actor: Actor, opt_in, email) -> dict:
         write_audit(conn, actor, "write", "digest_preference", actor.username,
                     detail={"opt_in": opt_in, "address_changed": (before["email"] if before else None) != (email or None)})
     return my_settings(store, actor)
+
+
+def set_addresses(store, actor: Actor, addresses: dict[str, str]) -> int:
+    """Record work addresses by username (an administrator's load), leaving each person's choice as it is."""
+    require(actor, "account.admin")
+    clean = {}
+    for username, email in addresses.items():
+        email = (email or "").strip()
+        if len(email) > 254 or not EMAIL.match(email):
+            raise BadRequest(f"{username}: {email!r} does not look like an email address")
+        clean[(username or "").strip().lower()] = email
+    now = now_local()
+    with store.engine.begin() as conn:
+        ids = dict(conn.execute(select(user_account.c.username, user_account.c.id)
+                                .where(user_account.c.username.in_(sorted(clean)))).all())
+        unknown = sorted(set(clean) - set(ids))
+        if unknown:
+            raise BadRequest(f"no account named {', '.join(unknown[:10])}")
+        have = set(conn.execute(select(digest_preference.c.account_id)
+                                .where(digest_preference.c.account_id.in_(list(ids.values())))).scalars())
+        for username, email in clean.items():
+            if ids[username] in have:
+                conn.execute(digest_preference.update().where(digest_preference.c.account_id == ids[username])
+                             .values(email=email, updated_at=now))
+            else:
+                conn.execute(digest_preference.insert().values(account_id=ids[username], opt_in=None, email=email,
+                                                               updated_at=now))
+        write_audit(conn, actor, "write", "digest_preference", f"{len(clean)} addresses",
+                    detail={"usernames": sorted(clean)[:200]})
+    return len(clean)
 
 
 # ----- what goes in a digest -----------------------------------------------------------------------
@@ -260,13 +291,27 @@ def main(argv=None) -> int:
     from data_access.store import open_store_from
 
     ap = argparse.ArgumentParser(prog="python -m data_access.digest", description=__doc__.splitlines()[0])
-    ap.add_argument("command", choices=["send", "status"])
+    ap.add_argument("command", choices=["send", "status", "addresses"])
+    ap.add_argument("file", nargs="?", help="addresses: a CSV file with the columns username and email")
     ap.add_argument("--database-url", help="database to read (default: DATABASE_URL, else the data folder's)")
     args = ap.parse_args(argv)
     config = from_env()
     if args.database_url:
         config.database_url = args.database_url
     store = open_store_from(config)
+    if args.command == "addresses":
+        import csv
+
+        if not args.file:
+            ap.error("addresses needs a CSV file with the columns username and email")
+        with open(args.file, newline="", encoding="utf-8-sig") as fh:
+            rows = {r["username"]: r["email"] for r in csv.DictReader(fh)}
+        try:
+            print(f"{set_addresses(store, SYSTEM, rows)} addresses recorded")
+        except BadRequest as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        return 0
     if args.command == "status":
         status = digest_status(store, SYSTEM)
         print(f"relay: {status['relay'] or 'not configured (' + status['missing'] + ' not set)'}; "

@@ -285,3 +285,26 @@ def test_the_housekeeping_step_sends_from_the_configured_hour(sqlite_store, rela
     digest.housekeeping_task(0)(store)
     digest.housekeeping_task(0)(store)
     assert len(relay.messages) == 1
+
+
+def test_an_administrator_records_work_addresses_so_the_forces_default_reaches_people(sqlite_store, relay, tmp_path,
+                                                                                      monkeypatch):
+    store = sqlite_store
+    _set_tasks(store, "officer", [-1])
+    _opt(store, "officer2", False, "officer2@force.example")
+    with pytest.raises(AccessDenied):
+        digest.set_addresses(store, actor_for(store, "officer"), {"officer": "officer@force.example"})
+    with pytest.raises(BadRequest):
+        digest.set_addresses(store, SYSTEM, {"nobody-here": "x@force.example"})
+    csv_file = tmp_path / "addresses.csv"
+    csv_file.write_text("username,email\nofficer,officer@force.example\nofficer2,o2@force.example\n")
+    monkeypatch.setenv("DATABASE_URL", str(store.engine.url))
+    monkeypatch.setenv("BEACON_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert digest.main(["addresses", str(csv_file)]) == 0
+    # officer2's own "off" stands; officer, who never chose, gets the force's default.
+    assert digest.my_settings(store, actor_for(store, "officer2"))["opt_in"] is False
+    store.settings = dataclasses.replace(store.settings, digest_default_on=True)
+    _configure(store, relay)
+    assert digest.send_digests(store, SYSTEM, wait_seconds=0)["sent"] == 1
+    assert [m["to"] for m in relay.messages] == [["officer@force.example"]]
