@@ -26,6 +26,8 @@ from data_access.demand import ensure_snapshot
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.freshness import freshness
+from data_access.digest import housekeeping_task
+from data_access.mail import mail_settings
 from data_access.startup_lock import startup_lock
 from data_access.task_derivation import rederive_on_rule_change
 from data_access.store import Store, open_store_from
@@ -364,14 +366,19 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     callbacks.register(app, store)
     # The renderer's inline scripts are allowed by their hashes, taken once every callback is registered.
     server.config["BEACON_CSP"] = content_security_policy(app.csp_hashes())
+    if store.mail is None:
+        store.mail = mail_settings(config)
     app.beacon_store = store
     if not config.testing:
         # On the job thread, now and every few minutes: today's worklist snapshot (the demand trend needs
         # one a day even when nobody opens the tab), and the benchmark and BCU figures, which take a
         # second or so from cold, so the first leader to open the Strategic tab does not wait; and the sign-in
         # throttle rows whose failures are forgotten.
-        app.beacon_housekeeping = jobs.start_housekeeping(store, [ensure_snapshot, warm_force_figures, prune],
-                                                          config.housekeeping_minutes * 60)
+        tasks = [ensure_snapshot, warm_force_figures, prune]
+        if config.digest_hour is not None:
+            # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own.
+            tasks.append(housekeeping_task(config.digest_hour))
+        app.beacon_housekeeping = jobs.start_housekeeping(store, tasks, config.housekeeping_minutes * 60)
     return app
 
 

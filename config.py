@@ -75,6 +75,18 @@ class Config:
     source_mapping: str = str(ROOT / "mappings" / "beacon-extract.yaml")
     # A fixed 'today' for training, demonstrations and tests; None follows the calendar.
     today: date | None = None
+    # The SMTP relay the daily digest goes through; no host means no digest (data_access/digest.py).
+    smtp_host: str = ""
+    smtp_port: int = 0  # 0: the usual port of the TLS mode (25, 587 or 465)
+    smtp_tls: str = "starttls"  # none | starttls | ssl
+    smtp_sender: str = ""
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_attempts: int = 3
+    # Beacon's address as its users reach it, for the link in the digest; empty: http://HOST:PORT/.
+    public_url: str = ""
+    # Force-local hour from which the housekeeping thread sends the day's digests; None: only the command does.
+    digest_hour: int | None = None
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)
@@ -87,6 +99,12 @@ class Config:
             self.secret_key = _secret_key(self.data_dir)
         if self.housekeeping_minutes < 1:
             raise ValueError("BEACON_HOUSEKEEPING_MINUTES must be at least 1")
+        if self.smtp_tls not in ("none", "starttls", "ssl"):
+            raise ValueError(f"BEACON_SMTP_TLS must be none, starttls or ssl, not {self.smtp_tls!r}")
+        if self.smtp_attempts < 1:
+            raise ValueError("BEACON_SMTP_ATTEMPTS must be at least 1")
+        if self.digest_hour is not None and not 0 <= self.digest_hour <= 23:
+            raise ValueError("BEACON_DIGEST_HOUR must be an hour from 0 to 23")
 
 
 def from_env() -> Config:
@@ -113,6 +131,16 @@ def from_env() -> Config:
         source=os.environ.get("BEACON_SOURCE") or None,
         source_mapping=os.environ.get("BEACON_SOURCE_MAPPING") or str(ROOT / "mappings" / "beacon-extract.yaml"),
         today=_fixed_today(os.environ.get("BEACON_TODAY", "")),
+        smtp_host=os.environ.get("BEACON_SMTP_HOST", "").strip(),
+        smtp_port=int(os.environ.get("BEACON_SMTP_PORT", "0") or 0),
+        smtp_tls=os.environ.get("BEACON_SMTP_TLS", "starttls").strip().lower() or "starttls",
+        smtp_sender=os.environ.get("BEACON_SMTP_SENDER", "").strip(),
+        smtp_user=os.environ.get("BEACON_SMTP_USER", ""),
+        smtp_password=os.environ.get("BEACON_SMTP_PASSWORD", ""),
+        smtp_attempts=int(os.environ.get("BEACON_SMTP_ATTEMPTS", "3")),
+        public_url=os.environ.get("BEACON_PUBLIC_URL", "").strip(),
+        digest_hour=int(os.environ["BEACON_DIGEST_HOUR"]) if os.environ.get("BEACON_DIGEST_HOUR", "").strip()
+        else None,
     )
 
 

@@ -14,6 +14,12 @@
             return;
         }
         ending = true;
+        try {
+            // The record of overdue tasks already notified (assets/notify.js) ends with the session.
+            window.localStorage.removeItem("beacon-notified");
+        } catch (e) {
+            // No storage: nothing to clear.
+        }
         var banner = document.createElement("div");
         banner.id = "session-ended";
         banner.className = "alert alert-warning session-ended shadow";

@@ -10,6 +10,7 @@ from callbacks import fsu
 from callbacks import strategic
 from callbacks import exports
 from callbacks import records
+from callbacks import digest
 
 
 def register(app, store) -> None:
@@ -25,3 +26,4 @@ def register(app, store) -> None:
     strategic.register(app, store)
     exports.register(app, store)
     records.register(app, store)
+    digest.register(app, store)

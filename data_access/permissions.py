@@ -44,6 +44,10 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     # Loading the force's records and exporting Beacon's completions back to its records system.
     "records.load": (frozenset({"administrator", "system"}), None),
     "records.export_completions": (frozenset({"administrator", "system"}), None),
+    # The daily digest: each person chooses their own; only the scheduled job sends.
+    "digest.own": (EVERYONE, None),
+    "digest.send": (frozenset({"system"}), None),
+    "digest.status": (frozenset({"administrator", "system"}), None),
 }
 
 # Every check made in the current request, as (action, allowed), when a caller asks for the record

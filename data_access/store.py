@@ -38,6 +38,8 @@ class Store:
     # The force's extract (folder or staging URL) and its mapping file, for loads started on screen.
     source: str | None = None
     source_mapping: str | None = None
+    # The SMTP relay of the daily digest (data_access.mail.MailSettings); None: not configured.
+    mail: object | None = None
 
     def today(self) -> date:
         return self.fixed_today or now_local().date()
@@ -149,4 +151,7 @@ def open_store_from(config) -> Store:
     # Without a configured extract, the demo's own (kept by the first start) is the one to load again.
     store.source = config.source or (str(demo) if demo.is_dir() else None)
     store.source_mapping = config.source_mapping
+    from data_access.mail import mail_settings
+
+    store.mail = mail_settings(config)
     return store

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.badges import bell_class, bell_contents
+from layouts.my_settings import notify_holder, settings_button, settings_modal
 from layouts.tabs import TAB_BY_ID, tabs_for
 
 ROLE_LABELS = {
@@ -46,6 +47,7 @@ def navbar(actor, csrf: str = "", fresh: dict | None = None) -> dbc.Navbar:
                 html.Span([html.Span(actor.display_name, className="fw-semibold"),
                            html.Span(ROLE_LABELS.get(actor.role, actor.role), className="role-label")],
                           className="user-label d-none d-md-flex"),
+                settings_button(),
                 signout_form(csrf),
             ], className="d-flex align-items-center gap-2 ms-auto"),
         ], fluid=True),
@@ -67,4 +69,6 @@ def build_shell(actor, csrf: str = "", fresh: dict | None = None):
             dbc.Tabs(tabs, id="main-tabs", active_tab=tab_ids[0] if tab_ids else None, className="mt-2"),
         ], fluid=True, className="pb-4"),
         dcc.Interval(id="bell-refresh", interval=5 * 60 * 1000),
+        settings_modal(),
+        notify_holder(),
     ])

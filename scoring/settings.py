@@ -133,6 +133,11 @@ class RuleSettings(Settings):
         4, "Weeks before the latest full week averaged to give a unit's demand baseline.", "policy",
         minimum=1)
 
+    # Daily digest by mail (data_access/digest.py)
+    digest_default_on: bool = rule(
+        False, "If true, the daily digest mail goes to everyone with an address on record who has not switched it "
+               "off under My settings; if false, only to those who switched it on.", "policy")
+
     def validate(self) -> None:
         """Reject combinations no rule could mean, so a bad rules file fails at start-up, not mid-shift."""
         if self.demand_jump_ratio <= 0:

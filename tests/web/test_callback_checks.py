@@ -96,6 +96,15 @@ CHECKS = {
                                {"records.load"}),
     "rec-export-file.data": ("admin", {"rec-export.n_clicks": 1}, ["rec-export.n_clicks"],
                              {"records.export_completions"}),
+    "..my-settings-modal.is_open": ("officer", {"my-settings-open.n_clicks": 1}, ["my-settings-open.n_clicks"],
+                                    {"digest.own"}),
+    "my-settings-result.children": ("officer", {"my-settings-save.n_clicks": 1, "my-digest-optin.value": "on",
+                                                "my-digest-email.value": "officer@force.example"},
+                                    ["my-settings-save.n_clicks"], {"digest.own"}),
+    "notify-red.children": ("officer", {"bell-refresh.n_intervals": 1}, ["bell-refresh.n_intervals"],
+                            {"worklist.read"}),
+    "audit-digest.children": ("admin", {"main-tabs.active_tab": "audit"}, ["main-tabs.active_tab"],
+                              {"digest.status"}),
 }
 
 
