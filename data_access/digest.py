@@ -287,18 +287,14 @@ def my_red_tasks(store, actor: Actor) -> list[dict]:
 
 
 def main(argv=None) -> int:
-    from config import from_env
-    from data_access.store import open_store_from
+    from data_access.cli import add_store_options, store_from_args
 
     ap = argparse.ArgumentParser(prog="python -m data_access.digest", description=__doc__.splitlines()[0])
     ap.add_argument("command", choices=["send", "status", "addresses"])
     ap.add_argument("file", nargs="?", help="addresses: a CSV file with the columns username and email")
-    ap.add_argument("--database-url", help="database to read (default: DATABASE_URL, else the data folder's)")
+    add_store_options(ap)
     args = ap.parse_args(argv)
-    config = from_env()
-    if args.database_url:
-        config.database_url = args.database_url
-    store = open_store_from(config)
+    store = store_from_args(args)
     if args.command == "addresses":
         import csv
 
