@@ -11,6 +11,7 @@ import json
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -130,41 +131,45 @@ def _is_database(source) -> bool:
     return str(source).startswith(("postgresql://", "postgresql+psycopg://", "sqlite:"))
 
 
-def read_extract(mapping: Mapping, source) -> dict:
-    """Every contract table the mapping supplies, read from the source and typed (nothing written)."""
+def _check_source(source) -> None:
     if not _is_database(source) and not Path(source).is_dir():
         raise LoadFailed(f"the extract folder {source} does not exist")
-    tables = {}
-    for name in ORDER:
-        if name not in mapping.tables:
-            continue
-        contract = TABLES[name]
-        frames, sheets, refused = [], [], []
-        for part in mapping.tables[name]:
-            for sheet in _sheets(mapping, source, part):
-                index = len(sheets)
-                sheets.append(sheet)
-                refused += [_q(name, sheet.name, line, reason, raw) for line, reason, raw in sheet.refused]
-                if not len(sheet.frame):
-                    continue
-                out = shape(sheet.frame, part, contract)
-                typed = {part.rename.get(c, c) for c in sheet.typed}
-                reasons = pd.Series(None, index=out.index, dtype=object)
-                frame = convert(out, part, contract, typed, reasons)
-                for col in contract.columns:
-                    if col.required and col.name not in frame.columns:
-                        reasons[reasons.isna()] = (f"missing column: {col.name} (the file has no column the "
-                                                   f"mapping gives it)")
-                frame["_sheet"], frame["_pos"], frame["_line"] = index, np.arange(len(frame)), sheet.lines
-                frame["_reason"] = reasons
-                frames.append(frame)
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*META, "_reason"])
-        for col in contract.columns:
-            if col.name not in frame.columns:
-                frame[col.name] = None
-        reasons = frame.pop("_reason").astype(object)
-        tables[name] = _Table(name, frame, reasons.where(reasons.notna(), None), sheets, refused)
-    return tables
+
+
+def _lazy_tables(mapping: Mapping, source) -> dict:
+    """Each table the mapping supplies as a reader, so a load holds one table's rows at a time."""
+    _check_source(source)
+    return {name: partial(read_table, mapping, source, name) for name in ORDER if name in mapping.tables}
+
+
+def read_table(mapping: Mapping, source, name: str) -> _Table:
+    """One contract table from every file the mapping names for it, typed, with the refused lines."""
+    contract = TABLES[name]
+    frames, sheets, refused = [], [], []
+    for part in mapping.tables[name]:
+        for sheet in _sheets(mapping, source, part):
+            index = len(sheets)
+            sheets.append(sheet)
+            refused += [_q(name, sheet.name, line, reason, raw) for line, reason, raw in sheet.refused]
+            if not len(sheet.frame):
+                continue
+            out = shape(sheet.frame, part, contract)
+            typed = {part.rename.get(c, c) for c in sheet.typed}
+            reasons = pd.Series(None, index=out.index, dtype=object)
+            frame = convert(out, part, contract, typed, reasons)
+            for col in contract.columns:
+                if col.required and col.name not in frame.columns:
+                    reasons[reasons.isna()] = (f"missing column: {col.name} (the file has no column the "
+                                               f"mapping gives it)")
+            frame["_sheet"], frame["_pos"], frame["_line"] = index, np.arange(len(frame)), sheet.lines
+            frame["_reason"] = reasons
+            frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*META, "_reason"])
+    for col in contract.columns:
+        if col.name not in frame.columns:
+            frame[col.name] = None
+    reasons = frame.pop("_reason").astype(object)
+    return _Table(name, frame, reasons.where(reasons.notna(), None), sheets, refused)
 
 
 def _q(table: str, file: str, line, reason: str, raw: str) -> dict:
@@ -658,7 +663,8 @@ def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set,
     counts, quarantine = {}, []
     for name in ORDER:
         if name in tables:
-            _load_table(ctx, tables[name], counts, quarantine)
+            # Each table is read here and dropped after its load, so the largest table bounds the memory.
+            _load_table(ctx, tables[name](), counts, quarantine)
     return counts, quarantine, ctx.changed_crimes, ctx
 
 
@@ -698,7 +704,7 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
                 started_at=started, status="running", mapping=mapping.name[:80], source=shown,
                 started_by=who)).inserted_primary_key[0]
     try:
-        tables = read_extract(mapping, source)
+        tables = _lazy_tables(mapping, source)
         if dry_run:
             with store.engine.connect() as conn:
                 trans = conn.begin()
