@@ -15,3 +15,5 @@ from data_access import schema_strategic  # noqa: F401
 from data_access import schema_events  # noqa: F401
 # [ingest]
 from data_access import schema_ingest  # noqa: F401
+# [offline completions]
+from data_access import schema_completions  # noqa: F401
