@@ -209,3 +209,29 @@ def test_a_session_that_ended_offline_says_what_was_not_sent_and_clears_the_devi
     assert driver.execute_script("return window.localStorage.length + window.sessionStorage.length") == 0
     assert driver.execute_async_script("const done = arguments[0]; caches.keys().then(k => done(k))") == []
     assert task_status(store, ident["task"]) == "open"
+
+
+def test_a_completion_whose_request_fails_on_a_live_network_is_queued_and_sent_later(dash_duo, app):
+    store = app.beacon_store
+    driver = dash_duo.driver
+    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    _open_first_record(dash_duo)
+    button, ident = _completion_button(dash_duo)
+    crime_id = _crime_of_task(store, ident["task"])
+    start = _counts(store, ident["task"], crime_id)
+    # The browser still reports online, but the callback request cannot get through (a dead spot on Wi-Fi).
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/_dash-update-component*", "*/api/completions*"]})
+    assert driver.execute_script("return navigator.onLine") is True
+    tap(dash_duo, button)
+    wait_until(dash_duo, lambda: dash_duo.find_element("#offline-count").text == "1")
+    [pending] = _queued(driver)
+    assert pending["task"] == ident["task"]
+    assert task_status(store, ident["task"]) == "open"
+
+    # The way clears; the page tries again on its own (every 20 seconds while anything waits).
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    dash_duo.wait_for_element("#offline-panel .offline-recorded", timeout=45)
+    assert _queued(driver) == []
+    once = {"events": start["events"] + 1, "writes": start["writes"] + 1, "keys": 1}
+    assert _counts(store, ident["task"], crime_id, pending["key"]) == once
