@@ -19,6 +19,7 @@
     var RETRY_MS = 20000;
     var originalFetch = window.fetch.bind(window);
     var sending = false;
+    var ended = false;  // the session ended: nothing more is sent from this page
     var signOutConfirmed = false;
     var warning = "";
 
@@ -95,12 +96,15 @@
 
     function refreshPage() {
         // The worklist, badges, bell and open record are redrawn by the Daily Actions callback.
-        if (window.dash_clientside && window.dash_clientside.set_props && document.getElementById("da-synced")) {
+        // (a dcc.Store draws nothing, so its presence cannot be checked in the page; set_props ignores an
+        // id the layout lacks).
+        if (window.dash_clientside && window.dash_clientside.set_props) {
             window.dash_clientside.set_props("da-synced", {data: Date.now()});
         }
     }
 
     function sessionEnded(state) {
+        ended = true;
         // The sign-in page removes what is left and says how many were not sent.
         var list = state.pending.map(describe).join("; ");
         warning = "Your session ended before " + state.pending.length + " completion" +
@@ -114,7 +118,7 @@
 
     // Send every waiting completion, one at a time, oldest first; stop at the first network failure.
     function flush() {
-        if (sending || !navigator.onLine || !load().pending.length) {
+        if (sending || ended || !navigator.onLine || !load().pending.length) {
             return Promise.resolve();
         }
         sending = true;
@@ -229,7 +233,9 @@
                 el("span", "badge text-bg-warning", String(state.pending.length))).id = "offline-count";
             var list = el("ul", "offline-pending list-unstyled mb-1");
             state.pending.forEach(function (p) {
-                list.appendChild(el("li", "offline-item", describe(p) + " (waiting to send)"));
+                var at = new Date(p.made_at);
+                var when = isNaN(at) ? "" : "pressed " + at.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) + ", ";
+                list.appendChild(el("li", "offline-item", describe(p) + " (" + when + "waiting to send)"));
             });
             live.appendChild(list);
         }

@@ -235,3 +235,18 @@ def test_a_completion_whose_request_fails_on_a_live_network_is_queued_and_sent_l
     assert _queued(driver) == []
     once = {"events": start["events"] + 1, "writes": start["writes"] + 1, "keys": 1}
     assert _counts(store, ident["task"], crime_id, pending["key"]) == once
+
+
+def test_opening_beacon_without_a_signal_shows_the_offline_page_from_the_device(dash_duo, app):
+    driver = dash_duo.driver
+    base = sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    wait_until(dash_duo, lambda: driver.execute_async_script(
+        "const done = arguments[0]; caches.match('/offline.html').then(r => done(!!r))"))
+    wait_until(dash_duo, lambda: driver.execute_script("return !!navigator.serviceWorker.controller"))
+    # DevTools' offline switch covers the page, not its service worker's own fetches, so here the server
+    # itself goes away: the worker's fetch fails as it would without a signal.
+    dash_duo.server.stop()
+    driver.get(base + "/")
+    heading = dash_duo.wait_for_element("h1", timeout=15)
+    assert heading.text == "No signal"
+    assert not driver.find_elements(By.CSS_SELECTOR, ".worklist-grid")
