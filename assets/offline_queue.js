@@ -150,7 +150,10 @@
                         : ": not recorded. The server could not accept it (" + (body.error || response.status) + ")."));
                     var now = load();
                     now.pending = now.pending.filter(function (q) { return q.key !== p.key; });
-                    now.results.push({key: p.key, kind: kind, text: text});
+                    // Another tab of Beacon may have sent the same key and shown its answer already.
+                    if (!now.results.some(function (r) { return r.key === p.key; })) {
+                        now.results.push({key: p.key, kind: kind, text: text});
+                    }
                     save(now);
                     answered += 1;
                     return next();
