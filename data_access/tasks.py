@@ -147,12 +147,9 @@ class _Repeat(Exception):
 
 
 def complete_queued(store, actor: Actor, task_id, action, key, seen) -> tuple[int, dict]:
-    """A completion a device queued: recorded once per key, with its first answer returned on every repeat.
-
-    Returns (HTTP status, answer): 200 when recorded, 409 when the task was completed or changed meanwhile.
-    Refusals (AccessDenied, BadRequest) are raised as for any completion and store no key, so a repeat is
-    checked and refused again.
-    """
+    """A device's queued completion, recorded once per key: (HTTP status, answer), the first answer on repeats."""
+    # 200 when recorded, 409 when the task was completed or changed meanwhile. Refusals (AccessDenied,
+    # BadRequest) are raised as for any completion and store no key, so a repeat is checked and refused again.
     task_id = _parse_task_id(task_id)
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise BadRequest("the idempotency key must be a lower-case UUID")

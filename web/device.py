@@ -1,8 +1,7 @@
-"""Installing Beacon on a tablet and working without a signal: manifest, icons, service worker, queued completions.
+"""Installing Beacon on a tablet and working without a signal: manifest, icons, worker, queued completions."""
 
-The manifest, icons, service worker, offline page and the sign-in page's clearing script carry nothing
-personal and are served without a session; POST /api/completions needs a session and the page's token.
-"""
+# The manifest, icons, service worker, offline page and the sign-in page's clearing script carry nothing
+# personal and are served without a session; POST /api/completions needs a session and the page's token.
 
 import secrets
 import struct

@@ -1,5 +1,4 @@
-"""Headless Chromium with the network switched off through the DevTools protocol: completions made
-without a signal wait on the device, arrive once when it returns, conflicts are shown, sign-out clears."""
+"""Headless Chromium, network off through DevTools: offline completions wait, arrive once; sign-out clears."""
 
 import json
 

@@ -1,5 +1,4 @@
-"""POST /api/completions: a queued completion is recorded once per key, conflicts are answered plainly,
-and the endpoint keeps every check a completion has (session, page token, duty, audit)."""
+"""POST /api/completions: recorded once per key, conflicts answered plainly, every completion check kept."""
 
 import json
 import struct
