@@ -35,6 +35,7 @@ from data_access.throttle import failed, forgive, prune, reserve_attempt
 from data_access.strategic import warm_force_figures
 from layouts.shell import build_shell
 from layouts.public import make_public_blueprint
+from web.device import PUBLIC as DEVICE_ENDPOINTS, THEME, make_device_blueprint
 from web.headers import add_security_headers, content_security_policy
 from web.health import make_health_blueprint
 from web.limits import DASH_UPDATE, body_limit, nul_in_request
@@ -46,7 +47,7 @@ log = logging.getLogger("beacon")
 VENDOR_DIR = Path(__import__("flask_bootstrap").__file__).parent / "static" / "bootstrap5"
 STYLESHEETS = ["/vendor/css/bootstrap.min.css", "/vendor/css/font/bootstrap-icons.min.css"]
 # Endpoints reachable without a session: the login form and static library CSS and fonts, no data.
-PUBLIC_ENDPOINTS = {"login", "logout", "vendor", "health.healthz"}
+PUBLIC_ENDPOINTS = {"login", "logout", "vendor", "health.healthz", *DEVICE_ENDPOINTS}
 PUBLIC_PATHS = {"/assets/beacon.css"}
 # A Flask blueprint with this name serves pages anyone may read (aggregate open data only).
 PUBLIC_BLUEPRINT = "public"
@@ -347,6 +348,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     # [strategic public routes]
     server.register_blueprint(make_public_blueprint(store))
     server.register_blueprint(make_health_blueprint(store))
+    # [installable app and offline completions]
+    server.register_blueprint(make_device_blueprint(store))
 
     app = dash.Dash(
         __name__,
@@ -360,6 +363,11 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     )
     # Screen readers pick their voice from the page's language (WCAG 3.1.1); Dash's template names none.
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    # The manifest makes Beacon installable on a tablet's home screen (its worker is registered by
+    # assets/offline_queue.js).
+    app.index_string = app.index_string.replace(
+        "{%favicon%}", f'<link rel="manifest" href="/manifest.webmanifest"><meta name="theme-color" content="{THEME}">'
+        '<link rel="apple-touch-icon" href="/icons/beacon-192.png">{%favicon%}', 1)
     app.layout = lambda: build_shell(current_user.actor if current_user.is_authenticated else None,
                                      csrf=flask.session.get("csrf", ""),
                                      fresh=freshness(store) if current_user.is_authenticated else None)

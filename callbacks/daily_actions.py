@@ -47,10 +47,10 @@ def register(app, store) -> None:
         Output("bell", "children", allow_duplicate=True), Output("bell", "className", allow_duplicate=True),
         Output("da-record-body", "children"),
         Input("da-scope", "value"), Input("da-record-ref", "data"),
-        Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"),
+        Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"), Input("da-synced", "data"),
         prevent_initial_call=True,
     )
-    def render(scope_value, record_ref, _clicks):
+    def render(scope_value, record_ref, _clicks, _synced):
         actor = current_actor()
         trig = ctx.triggered_id
         message = None
@@ -63,8 +63,11 @@ def register(app, store) -> None:
             # Shown inside the record panel, where the officer's eyes are.
             message = dbc.Alert(DONE_MESSAGES[result["status"]], color="success", duration=8000,
                                 className="py-2", id="da-alert")
+        elif trig == "da-synced":
+            # Completions queued without a signal were sent (the device shows each answer): redraw all.
+            completed = True
         record = no_update
-        if record_ref and (trig in ("da-record-ref",) or isinstance(trig, dict)):
+        if record_ref and (trig in ("da-record-ref", "da-synced") or isinstance(trig, dict)):
             record = [message] + record_body(get_record(store, actor, record_ref), store.today())
         if trig == "da-record-ref":
             return (no_update,) * 9 + (record,)

@@ -5,6 +5,8 @@ from datetime import date, datetime
 import dash_bootstrap_components as dbc
 from dash import html
 
+from scoring.task_version import task_version
+
 ROLE_ORDER = {"victim": 0, "suspect": 1, "offender": 2, "witness": 3}
 
 
@@ -57,6 +59,8 @@ def _task_item(task: dict, today: date) -> html.Li:
         ],
         className=f"list-group-item task-item task-{state}",
         id={"type": "task-row", "task": task["id"]},
+        # What the officer saw, sent with a completion queued offline so a change meanwhile is caught.
+        **{"data-version": task_version(task)},
     )
 
 

@@ -135,7 +135,7 @@ def _task_entry(store, actor, t, bail_row, today, settings, rel) -> dict:
     """One task for the panel, with the buttons this reader may press and who signs off the rest."""
     actions = offered_actions(store, actor, t, bail_row, today, settings, rel)
     return {
-        "id": t["id"], "kind": t["kind"],
+        "id": t["id"], "kind": t["kind"], "oic_id": t["oic_id"],
         "label": CATEGORY_BY_ID[t["kind"]].label if t["kind"] in CATEGORY_BY_ID else t["kind"],
         "rule_id": t["rule_id"], "rule": _explain(t["rule_id"], t["detail"], settings),
         "due_date": t["due_date"], "detail": t["detail"], "status": t["status"],

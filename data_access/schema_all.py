@@ -17,3 +17,5 @@ from data_access import schema_events  # noqa: F401
 from data_access import schema_ingest  # noqa: F401
 # [digest]
 from data_access import schema_digest  # noqa: F401
+# [offline completions]
+from data_access import schema_completions  # noqa: F401

@@ -57,6 +57,8 @@ def layout(actor) -> html.Div:
             workload_caveat("da-caveat"),
         ]),
         dcc.Store(id="da-record-ref"),
+        # Set by assets/offline_queue.js when completions queued without a signal have been sent.
+        dcc.Store(id="da-synced"),
         dcc.Store(id="da-kind-filter"),
         dbc.Offcanvas(html.Div(id="da-record-body"), id="da-record", title="Investigation", placement="end",
                       is_open=False, scrollable=True, className="record-panel"),

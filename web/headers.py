@@ -13,6 +13,8 @@ def content_security_policy(script_hashes: list[str]) -> str:
             "img-src 'self' data: blob:; "
             "font-src 'self' data:; "
             "connect-src 'self'; "
+            # The service worker (/sw.js) and the web app manifest come from Beacon itself.
+            "worker-src 'self'; manifest-src 'self'; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 

@@ -121,7 +121,9 @@ def test_sign_out_needs_a_post_with_the_session_token(client):
 
 
 def test_every_route_needs_login(app, client):
-    public = {"/login", "/logout", "/vendor/<path:filename>", "/static/<path:filename>", "/healthz"}
+    public = {"/login", "/logout", "/vendor/<path:filename>", "/static/<path:filename>", "/healthz",
+              # The installable app's files: the same for everyone, nothing personal (test_offline_completions).
+              "/manifest.webmanifest", "/sw.js", "/offline.html", "/device-clear.js", "/icons/beacon-<int:size>.png"}
     for rule in app.server.url_map.iter_rules():
         # The public blueprint is deliberately open; its own tests prove it serves aggregates only.
         if rule.rule in public or rule.endpoint.startswith("public."):
