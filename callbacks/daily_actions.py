@@ -1,6 +1,6 @@
 """Daily Actions callbacks: scope, badges, bell, forward look, grid, record panel and task completion."""
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.auth import current_actor
@@ -11,7 +11,7 @@ from components.record import record_body
 from data_access.records import get_record
 from data_access.tasks import complete_task
 from data_access.worklist import bell_view, scope_choices, worklist_view
-from layouts.daily_actions import FORWARD_METHOD, GRID_METHOD, WORKLIST_METHOD
+from layouts.daily_actions import FORWARD_METHOD, GRID_METHOD, OFFICER_METHOD, WORKLIST_METHOD
 from scoring.categories import CATEGORY_BY_ID
 
 DONE_MESSAGES = {"done": "Recorded. The badge and bell are updated.",
@@ -19,13 +19,19 @@ DONE_MESSAGES = {"done": "Recorded. The badge and bell are updated.",
 
 
 def _forward_tiles(forward: list) -> list:
-    # Each count says what it counts; nothing overdue is said calmly, not as a red "+ 0 overdue".
-    return [html.Div([html.Div(str(f["due"]), className="forward-count"),
-                      html.Div(f"task{'' if f['due'] == 1 else 's'} due within {f['horizon']} days",
-                               className="forward-label"),
-                      html.Div(f"plus {f['overdue']} already overdue", className="forward-overdue") if f["overdue"]
-                      else html.Div("none overdue", className="forward-clear")],
-                     className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
+    # Overdue is counted once, in its own first tile; nothing overdue is said calmly, not as a red "0".
+    if not forward:
+        return []
+    overdue = forward[0]["overdue"]
+    first = html.Div([html.Div(f"{overdue:,}", className="forward-count"),
+                      html.Div(f"task{'' if overdue == 1 else 's'} already overdue" if overdue
+                               else "nothing overdue", className="forward-label")],
+                     className="forward-tile " + ("forward-overdue-tile" if overdue else "forward-clear-tile"),
+                     id="forward-overdue")
+    return [first] + [html.Div([html.Div(f"{f['due']:,}", className="forward-count"),
+                                html.Div(f"task{'' if f['due'] == 1 else 's'} due within {f['horizon']} days",
+                                         className="forward-label")],
+                               className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
 
 
 def _grid_rows(rows: list) -> list:
@@ -46,11 +52,14 @@ def register(app, store) -> None:
         Output("da-grid", "rowData"), Output("da-grid-note", "children"), Output("da-summary", "children"),
         Output("bell", "children", allow_duplicate=True), Output("bell", "className", allow_duplicate=True),
         Output("da-record-body", "children"),
+        Output("da-officers", "rowData"), Output("da-officers-note", "children"),
+        Output("da-officers-section", "hidden"),
         Input("da-scope", "value"), Input("da-record-ref", "data"),
         Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"), Input("da-synced", "data"),
+        State("da-kind-filter", "data"),
         prevent_initial_call=True,
     )
-    def render(scope_value, record_ref, _clicks, _synced):
+    def render(scope_value, record_ref, _clicks, _synced, chosen):
         actor = current_actor()
         trig = ctx.triggered_id
         message = None
@@ -70,7 +79,7 @@ def register(app, store) -> None:
         if record_ref and (trig in ("da-record-ref", "da-synced") or isinstance(trig, dict)):
             record = [message] + record_body(get_record(store, actor, record_ref), store.today())
         if trig == "da-record-ref":
-            return (no_update,) * 9 + (record,)
+            return (no_update,) * 9 + (record,) + (no_update,) * 3
         view = worklist_view(store, actor, scope_value)
         as_of = view["data_as_of"]
         shown, total = view["shown_rows"], view["total_rows"]
@@ -79,8 +88,10 @@ def register(app, store) -> None:
             + GRID_METHOD
         # The bell changes only when this reader completed something; its timer has its own callback.
         bell = bell_view(store, actor) if completed else None
+        selected = chosen.get("kind") if isinstance(chosen, dict) else None
+        officers = view.get("officers", [])
         return (
-            [notification_badge(c) for c in view["badges"]],
+            [notification_badge(c, selected=c["id"] == selected) for c in view["badges"]],
             method_note(WORKLIST_METHOD, as_of),
             _forward_tiles(view["forward"]),
             method_note(FORWARD_METHOD, as_of),
@@ -89,6 +100,7 @@ def register(app, store) -> None:
             html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
             bell_contents(bell) if bell else no_update, bell_class(bell) if bell else no_update,
             record,
+            officers, method_note(OFFICER_METHOD, as_of), not officers,
         )
 
     @app.callback(Output("bell", "children"), Output("bell", "className"), Input("bell-refresh", "n_intervals"))
@@ -96,22 +108,39 @@ def register(app, store) -> None:
         bell = bell_view(store, current_actor())
         return bell_contents(bell), bell_class(bell)
 
-    @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"),
+    @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"), Output("da-record-pos", "children"),
                   Input("da-grid", "cellDoubleClicked"), Input("da-grid", "cellRendererData"),
+                  Input("da-prev", "n_clicks"), Input("da-next", "n_clicks"),
+                  State("da-grid", "virtualRowData"), State("da-record-ref", "data"),
                   prevent_initial_call=True)
-    def open_record(double_clicked, renderer_data):
+    def open_record(double_clicked, renderer_data, _prev, _next, shown, current):
         current_actor()
         prop = ctx.triggered[0]["prop_id"]
-        event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
-        ref = event.get("rowId") if isinstance(event, dict) else None
+        refs = [r.get("crime_ref") for r in shown if isinstance(r, dict)] if isinstance(shown, list) else []
+        if prop.startswith(("da-prev.", "da-next.")):
+            # The neighbour in the grid's own order (its sort and filter); the record itself is read, and
+            # checked against the reader's scope, when the reference arrives.
+            if not ctx.triggered[0]["value"] or current not in refs:
+                raise PreventUpdate
+            step = -1 if prop.startswith("da-prev.") else 1
+            at = refs.index(current) + step
+            if not 0 <= at < len(refs):
+                raise PreventUpdate
+            ref = refs[at]
+        else:
+            event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
+            ref = event.get("rowId") if isinstance(event, dict) else None
         if not isinstance(ref, str) or not ref:
             raise PreventUpdate
-        return ref, True
+        where = f"{refs.index(ref) + 1:,} of {len(refs):,} in the list" if ref in refs else ""
+        return ref, True, where
 
     @app.callback(Output("da-grid", "filterModel"), Output("da-filter-label", "children"),
+                  Output("da-kind-filter", "data"),
                   Input({"type": "badge", "kind": ALL}, "n_clicks"), Input("da-clear-filter", "n_clicks"),
+                  Input("da-officers", "cellClicked"),
                   prevent_initial_call=True)
-    def filter_by_badge(_badges, _clear):
+    def filter_by_badge(_badges, _clear, officer_cell):
         current_actor()
         trig = ctx.triggered_id
         if isinstance(trig, dict) and ctx.triggered[0]["value"]:
@@ -119,10 +148,22 @@ def register(app, store) -> None:
             if cat is None:
                 raise PreventUpdate
             model = {"flags": {"filterType": "text", "type": "contains", "filter": cat.label}}
-            return model, f"Showing investigations with: {cat.label}"
+            return model, f"Showing investigations with: {cat.label}", {"kind": cat.id}
+        if trig == "da-officers":
+            # The name is only a filter over rows the server already chose for this reader's scope.
+            name = officer_cell.get("rowId") if isinstance(officer_cell, dict) else None
+            if not isinstance(name, str) or not name:
+                raise PreventUpdate
+            return ({"oic": {"filterType": "text", "type": "equals", "filter": name}},
+                    f"Showing investigations of {name}", {"oic": name})
         if trig == "da-clear-filter":
-            return {}, ""
+            return {}, "", None
         raise PreventUpdate
+
+    # In the browser: the chosen badge shows as pressed at once, and the filtered list comes into view.
+    app.clientside_callback(ClientsideFunction("beacon", "showFilteredList"),
+                            Output("da-grid-section", "className"), Input("da-kind-filter", "data"),
+                            prevent_initial_call=True)
 
     @app.callback(Output("main-tabs", "active_tab"), Input("bell", "n_clicks"), prevent_initial_call=True)
     def bell_opens_worklist(n):

@@ -5,7 +5,7 @@ from dash import html
 STATE_WORDS = {"red": "overdue", "amber": "due soon", "neutral": "open", "clear": "clear", "grey": "clear"}
 
 
-def notification_badge(cat: dict) -> html.Button:
+def notification_badge(cat: dict, selected: bool = False) -> html.Button:
     """One category tile with its count bubble; clicking it filters the worklist to that category."""
     # No aria-label: the name is the visible count, label and status, so voice control finds it (WCAG 2.5.3).
     state = cat["state"]
@@ -31,8 +31,10 @@ def notification_badge(cat: dict) -> html.Button:
             html.Span(cat["label"], className="badge-label"),
             html.Span(status, className=f"badge-status status-{state}"),
         ],
-        className=f"notification-badge state-{state}",
+        className=f"notification-badge state-{state}" + (" is-selected" if selected else ""),
         id={"type": "badge", "kind": cat["id"]},
+        # A toggle's state in words for screen readers, as the outline shows it on screen.
+        **{"aria-pressed": "true" if selected else "false"},
         title=cat.get("description", ""),
         n_clicks=0,
     )

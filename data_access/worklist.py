@@ -86,6 +86,8 @@ def _summarise(store, scope: Scope) -> dict:
         "own_reviews": wl.owed_by_oic(classified, "supervisor_review"),
         "forward": wl.forward_look(classified, today, settings),
         "rows": rows.head(limit).to_dict("records"),
+        "officers": ([] if scope.level == "mine" else
+                     wl.officer_summary(classified, tree.officer_names).to_dict("records")),
         "total_rows": total_rows,
         "shown_rows": min(total_rows, limit),
         "today": today.isoformat(),

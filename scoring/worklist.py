@@ -247,3 +247,28 @@ def actionable_bell(counts: list[dict], can_review: bool, own_reviews: list[int]
                          "due_soon": max(b["due_soon"] - own_reviews[1], 0)}
         kept.append(b)
     return bell(kept)
+
+
+OFFICER_COLUMNS = ["oic_id", "oic", "open", "overdue", "due_soon", "oldest_overdue"]
+
+
+def officer_summary(classified: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """Per officer in charge: investigations with work owed, overdue and due-soon tasks, oldest overdue date."""
+    if classified.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in OFFICER_COLUMNS})
+    oic = classified["oic_id"].astype("Int64")
+    state = classified["state"].astype(str)
+    due = pd.to_datetime(classified["due_date"])
+    frame = pd.DataFrame({"oic_id": oic.fillna(-1).astype(np.int64), "crime_id": classified["crime_id"],
+                          "overdue": state.eq("overdue"), "due_soon": state.eq("due_soon"),
+                          "overdue_due": due.where(state.eq("overdue"))})
+    grouped = frame.groupby("oic_id", sort=True)
+    out = pd.DataFrame({"open": grouped["crime_id"].nunique(), "overdue": grouped["overdue"].sum(),
+                        "due_soon": grouped["due_soon"].sum(), "oldest": grouped["overdue_due"].min()})
+    out = out.reset_index()
+    out["oic"] = [names.get(int(i), "Unallocated") if i >= 0 else "Unallocated" for i in out["oic_id"]]
+    # ISO text, so the grid sorts it as it shows it and an officer with nothing overdue sorts last.
+    out["oldest_overdue"] = out["oldest"].dt.strftime("%Y-%m-%d").fillna("")
+    out["oic_id"] = pd.Series([int(i) if i >= 0 else None for i in out["oic_id"]], index=out.index, dtype=object)
+    out = out.sort_values(["overdue", "due_soon", "oic"], ascending=[False, False, True], kind="stable")
+    return out[OFFICER_COLUMNS].astype({"open": int, "overdue": int, "due_soon": int}).reset_index(drop=True)

@@ -128,3 +128,55 @@ def test_worklist_csv_export_neutralises_formulas(dash_duo, app):
     csv_text = dash_duo.driver.execute_script("return window.__csv")
     assert "'" + formula.replace('"', '""') in csv_text
     assert '"' + formula.replace('"', '""') not in csv_text
+
+
+def _grid_refs(dash_duo) -> list:
+    """Crime references of the worklist rows in the grid's own order (sort and filter applied)."""
+    return dash_duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('da-grid'); const refs = [];"
+        "api.forEachNodeAfterFilterAndSort(n => refs.push(n.data.crime_ref)); return refs;")
+
+
+def test_officer_sees_work_above_the_fold_and_a_tapped_badge_shows_pressed(dash_duo, app):
+    dash_duo.driver.set_window_size(768, 1024)
+    _sign_in(dash_duo, app, "officer")
+    first = dash_duo.find_element(".worklist-grid .ag-center-cols-container .ag-row[row-index='0']")
+    inner = dash_duo.driver.execute_script("return window.innerHeight")
+    assert first.rect["y"] + first.rect["height"] <= inner, "the first worklist row is below the fold"
+    # The forward look says overdue once, in its own tile, not on every horizon.
+    overdue_tiles = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#forward-overdue")
+    assert len(overdue_tiles) == 1 and "overdue" in overdue_tiles[0].text
+    assert not [t for t in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".forward-tile")
+                if t.get_attribute("id") != "forward-overdue" and "overdue" in t.text]
+    badge = dash_duo.find_element(".notification-badge.state-red")
+    assert badge.get_attribute("aria-pressed") == "false"
+    _click(dash_duo, badge)
+    _wait(dash_duo, lambda: dash_duo.find_element("#da-filter-label").text.startswith("Showing investigations with"))
+    _wait(dash_duo, lambda: dash_duo.find_element(".notification-badge.is-selected").get_attribute("aria-pressed")
+          == "true")
+    heading = dash_duo.find_element("#da-grid-heading")
+    _wait(dash_duo, lambda: 0 <= heading.rect["y"] - dash_duo.driver.execute_script("return window.scrollY")
+          < dash_duo.driver.execute_script("return window.innerHeight"))
+
+
+def test_sergeant_opens_an_officers_list_and_steps_through_records(dash_duo, app):
+    _sign_in(dash_duo, app, "sergeant")
+    row = dash_duo.wait_for_element("#da-officers .ag-center-cols-container .ag-row[row-index='0'] .ag-cell",
+                                    timeout=15)
+    name = row.text
+    _click(dash_duo, row)
+    _wait(dash_duo, lambda: dash_duo.find_element("#da-filter-label").text == f"Showing investigations of {name}")
+    _wait(dash_duo, lambda: len(_grid_refs(dash_duo)) > 1)
+    refs = _grid_refs(dash_duo)
+    oics = dash_duo.driver.execute_script(
+        "const api = dash_ag_grid.getApi('da-grid'); const o = new Set();"
+        "api.forEachNodeAfterFilterAndSort(n => o.add(n.data.oic)); return [...o];")
+    assert oics == [name]
+    _click_css(dash_duo, ".worklist-grid .ag-row[row-index='0'] .grid-open-button")
+    dash_duo.wait_for_text_to_equal("#record-ref", refs[0], timeout=15)
+    assert dash_duo.find_element("#da-record-pos").text == f"1 of {len(refs)} in the list"
+    _click_css(dash_duo, "#da-next")
+    dash_duo.wait_for_text_to_equal("#record-ref", refs[1], timeout=15)
+    assert dash_duo.find_element("#da-record-pos").text == f"2 of {len(refs)} in the list"
+    _click_css(dash_duo, "#da-prev")
+    dash_duo.wait_for_text_to_equal("#record-ref", refs[0], timeout=15)

@@ -188,3 +188,21 @@ def test_worklist_rows_limit_missing_crimes_and_empty():
     assert rows.loc[2, "offence"] == "" and rows.loc[2, "crime_ref"] == "CR0003"
     empty = worklist_rows(classify(tasks(), TODAY), crimes_frame([]))
     assert empty.empty and list(empty.columns) == ROW_COLUMNS
+
+
+def test_officer_summary_counts_investigations_and_tasks_per_officer_in_charge():
+    from scoring.worklist import officer_summary
+
+    frame = tasks((1, "supervisor_review", -5), (1, "victim_contact", -2), (2, "oel_update", 3),
+                  (3, "victim_contact", 2), (4, "oel_update", 40))
+    frame.loc[frame["crime_id"].isin([3, 4]), "oic_id"] = 2
+    frame.loc[frame["crime_id"] == 4, "oic_id"] = None
+    summary = officer_summary(classify(frame, TODAY), {1: "PC One", 2: "PC Two"})
+    rows = summary.to_dict("records")
+    # Most overdue first; an investigation with no officer in charge is listed, not dropped.
+    assert [r["oic"] for r in rows] == ["PC One", "PC Two", "Unallocated"]
+    assert rows[0] == {"oic_id": 1, "oic": "PC One", "open": 2, "overdue": 2, "due_soon": 1,
+                       "oldest_overdue": str(TODAY - timedelta(days=5))}
+    assert rows[1]["open"] == 1 and rows[1]["overdue"] == 0 and rows[1]["oldest_overdue"] == ""
+    assert rows[2]["oic_id"] is None and rows[2]["due_soon"] == 0
+    assert officer_summary(classify(tasks(), TODAY), {}).empty
