@@ -16,8 +16,14 @@ from components.productivity import (
     trend_figure,
 )
 from data_access.feedback import answer_feedback, feedback_queue, my_feedback, submit_feedback
-from data_access.productivity import availability_for, direct_reports, productivity_for, team_view, trend_for
-from data_access.worklist import scope_choices
+from data_access.productivity import (
+    availability_for,
+    direct_reports,
+    productivity_for,
+    team_scope_choices,
+    team_view,
+    trend_for,
+)
 from layouts.productivity import (
     AVAILABILITY_METHOD,
     DEPLOYABLE_METHOD,
@@ -86,7 +92,7 @@ def register(app, store) -> None:
 
     @app.callback(Output("pa-scope", "options"), Output("pa-scope", "value"), Input("pa-scope", "id"))
     def scope_options(_):
-        choices = scope_choices(store, current_actor(), "productivity.team", own=False)
+        choices = team_scope_choices(store, current_actor())
         return choices, (choices[0]["value"] if choices else None)
 
     @app.callback(

@@ -29,7 +29,8 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     "task.complete": (COMMAND | {"officer", "staff"}, None),  # and the duty allows it (see below)
     "demand.read": (COMMAND | READ_ONLY, None),
     "productivity.own": (EVERYONE, None),
-    "productivity.team": (COMMAND | READ_ONLY, None),
+    # Open to all, as the West Midlands seed's section access says; availability in it stays with the chain.
+    "productivity.team": (EVERYONE, None),
     "availability.read": (EVERYONE, None),  # and the officer is the reader or in their chain
     "feedback.give": (EVERYONE, None),  # on their own figures only
     "feedback.answer": (COMMAND | {"staff", "administrator"}, None),  # and the reader manages them

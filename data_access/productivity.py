@@ -10,7 +10,7 @@ from data_access.audit import write_audit
 from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import allowed, require
 from data_access.org import OrgTree, load_tree
-from data_access.scope import resolve_scope
+from data_access.scope import pick_scope, productivity_scopes
 from data_access.store import productivity_version
 from scoring import availability as av
 from scoring import productivity as pr
@@ -226,13 +226,19 @@ def trend_for(store, actor: Actor, officer_id, metric: str) -> dict:
     return {"trend": trend, "data_as_of": store.data_as_of()}
 
 
+def team_scope_choices(store, actor: Actor) -> list[dict]:
+    """Options of the team productivity view's scope selector (default first)."""
+    require(actor, "productivity.team")
+    return [{"value": s.value, "label": s.label} for s in productivity_scopes(store, actor)]
+
+
 def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incidents_attended") -> dict:
     """Productivity by officer (and by team above team level) for a scope; availability only where the
     actor is in the officer's chain of command, never ranked. Audited when any availability is shown."""
-    require(actor, "productivity.team", reason="team productivity is for supervisors and above")
+    require(actor, "productivity.team")
     if metric not in pr.COUNT_METRICS:
         raise BadRequest("unknown metric")
-    scope = resolve_scope(store, actor, scope_value)
+    scope = pick_scope(productivity_scopes(store, actor), actor, scope_value)
     if scope.empty or scope.level == "mine":
         return {"empty": True, "data_as_of": store.data_as_of()}
     tree = load_tree(store)
@@ -245,7 +251,9 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
     frames = group_frames(store, offs, teams, "scope:" + scope.key)
     avail = frames["availability"]
     recent, _year, rates = _productivity_rows(frames["daily"], offs, avail["available_hours"], p)
-    visible = [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
+    # Officers and staff see their team's output but nobody's availability, their own included, in this view.
+    peers = actor.role in ("officer", "staff")
+    visible = [] if peers else [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
     rows = _officer_rows(offs, recent, rates, avail, tree, set(visible))
     by_team = _by_team(recent, offs, tree, avail, set(visible))
     # Every per-officer read is audited, whether or not availability was visible in it.

@@ -94,9 +94,21 @@ def _allowed(tree: OrgTree, actor: Actor) -> list[Scope]:
     return []
 
 
+def productivity_scopes(store, actor: Actor) -> list[Scope]:
+    """Scopes of the team productivity view: as for worklists, and an officer's or staff member's own team."""
+    # The West Midlands seed opens productivity figures to everyone; availability stays with the chain.
+    if actor.role in ("officer", "staff") and actor.scope_unit_id is not None:
+        return _unit_options(load_tree(store), actor.scope_unit_id, include_teams=False)
+    return [s for s in allowed_scopes(store, actor) if s.level != "mine"]
+
+
 def resolve_scope(store, actor: Actor, requested: str | None) -> Scope:
     """The scope to use: the requested one if the actor may have it, else AccessDenied."""
-    options = allowed_scopes(store, actor)
+    return pick_scope(allowed_scopes(store, actor), actor, requested)
+
+
+def pick_scope(options: list[Scope], actor: Actor, requested: str | None) -> Scope:
+    """The requested scope if it is among the actor's options (the first when none is asked), else AccessDenied."""
     if not options:
         return NO_SCOPE
     if not requested:

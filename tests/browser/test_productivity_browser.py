@@ -43,8 +43,14 @@ def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
     _wait(dash_duo, lambda: "Deployable today" in dash_duo.find_element("#pa-deployable").text)
     assert "not an officer's whole workload" in dash_duo.find_element("#pa-workload-note").text
     _wait(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".pa-feedback-button"))
-    # No team view for an officer, and a forged request for a peer's availability is refused.
-    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid")
+    # The team's output, as the seed opens it to all, with nobody's availability in it.
+    _nav(dash_duo, "Team and department")
+    _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-row")) > 3)
+    cells = {e.text.lower() for e in dash_duo.driver.find_elements(
+        By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-cell[col-id='availability']")}
+    assert cells <= {"", "restricted"}
+    # A forged request for a peer's availability is refused.
     peer = actor_for(store, "officer2").officer_id
     body = payload(app, "pa-officer-availability.children", {"pa-officer.value": peer}, ["pa-officer.value"])
     assert _forged_status(dash_duo, body) == 403

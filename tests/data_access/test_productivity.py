@@ -94,12 +94,22 @@ def test_team_view_never_ranks_and_audits(store):
     assert names == sorted(names)
 
 
-def test_officer_has_no_team_view(store):
-    officer = actor_for(store, "officer")
-    # The team view is refused outright, whatever scope is named, not merely empty.
-    for scope in (None, "mine", "force:1"):
-        with pytest.raises(AccessDenied):
-            team_view(store, officer, scope)
+def test_officers_and_staff_see_their_own_teams_output_and_no_ones_availability(store):
+    tree = load_tree(store)
+    for username in ("officer", "staff"):
+        actor = actor_for(store, username)
+        view = team_view(store, actor, None)
+        team = tree.unit(actor.scope_unit_id)
+        assert view["scope_value"] == f"team:{actor.scope_unit_id}" and team["name"] in view["scope_label"]
+        assert view["rows"] and not view["availability_shown"]
+        assert all(r["availability"] is None and r["deployable"] == "Restricted" for r in view["rows"])
+        assert all(t["availability"] is None for t in view["by_team"])
+        names = [r["officer"].split(" ")[-1] for r in view["rows"]]
+        assert names == sorted(names)  # never ranked
+        # Another team, a wider scope or the worklist's own scope are refused outright.
+        for scope in ("mine", "force:1", f"bcu:{team['bcu_id']}"):
+            with pytest.raises(AccessDenied):
+                team_view(store, actor, scope)
 
 
 def test_feedback_round_trip(store):

@@ -177,7 +177,7 @@ def test_unknown_actions_and_missing_actors_are_refused():
 
 @pytest.mark.parametrize("output,button,allowed_user,refused_user", [
     ("da-grid.exportDataAsCsv", "da-export", "officer", None),
-    ("pa-team-grid.exportDataAsCsv", "pa-export", "sergeant", "officer"),
+    ("pa-team-grid.exportDataAsCsv", "pa-export", "officer", None),
     ("st-ranks.exportDataAsCsv", "st-export", "leader", "officer"),
     ("audit-grid.exportDataAsCsv", "audit-export", "admin", "inspector"),
 ])
