@@ -108,32 +108,27 @@ def register(app, store) -> None:
         bell = bell_view(store, current_actor())
         return bell_contents(bell), bell_class(bell)
 
-    @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"), Output("da-record-pos", "children"),
+    @app.callback(Output("da-record-ref", "data"), Output("da-record", "is_open"),
                   Input("da-grid", "cellDoubleClicked"), Input("da-grid", "cellRendererData"),
-                  Input("da-prev", "n_clicks"), Input("da-next", "n_clicks"),
-                  State("da-grid", "virtualRowData"), State("da-record-ref", "data"),
                   prevent_initial_call=True)
-    def open_record(double_clicked, renderer_data, _prev, _next, shown, current):
+    def open_record(double_clicked, renderer_data):
         current_actor()
         prop = ctx.triggered[0]["prop_id"]
-        refs = [r.get("crime_ref") for r in shown if isinstance(r, dict)] if isinstance(shown, list) else []
-        if prop.startswith(("da-prev.", "da-next.")):
-            # The neighbour in the grid's own order (its sort and filter); the record itself is read, and
-            # checked against the reader's scope, when the reference arrives.
-            if not ctx.triggered[0]["value"] or current not in refs:
-                raise PreventUpdate
-            step = -1 if prop.startswith("da-prev.") else 1
-            at = refs.index(current) + step
-            if not 0 <= at < len(refs):
-                raise PreventUpdate
-            ref = refs[at]
-        else:
-            event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
-            ref = event.get("rowId") if isinstance(event, dict) else None
+        event = double_clicked if prop.endswith("cellDoubleClicked") else renderer_data
+        ref = event.get("rowId") if isinstance(event, dict) else None
         if not isinstance(ref, str) or not ref:
             raise PreventUpdate
-        where = f"{refs.index(ref) + 1:,} of {len(refs):,} in the list" if ref in refs else ""
-        return ref, True, where
+        return ref, True
+
+    # Previous and next follow the grid's own sort and filter, which only the browser holds (sending a
+    # force's rows with every tap would be slow); the record is then read, and scope-checked, on the server.
+    app.clientside_callback(ClientsideFunction("beacon", "stepRecord"),
+                            Output("da-record-ref", "data", allow_duplicate=True),
+                            Input("da-prev", "n_clicks"), Input("da-next", "n_clicks"),
+                            State("da-record-ref", "data"), prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction("beacon", "recordPosition"),
+                            Output("da-record-pos", "children"), Input("da-record-ref", "data"),
+                            prevent_initial_call=True)
 
     @app.callback(Output("da-grid", "filterModel"), Output("da-filter-label", "children"),
                   Output("da-kind-filter", "data"),

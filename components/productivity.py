@@ -5,7 +5,6 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.charts import empty_figure
-from components.notes import as_of_text
 
 STATUS_WORDS = {"open": "Open: waiting for an answer", "accepted": "Accepted", "rejected": "Rejected"}
 STATUS_ICONS = {"open": "bi-hourglass-split", "accepted": "bi-check-circle-fill", "rejected": "bi-x-circle-fill"}
@@ -21,32 +20,37 @@ def number(value, digits: int = 1) -> str:
 
 
 def feedback_button(metric: str, label: str) -> html.Button:
-    return html.Button([html.I(className="bi bi-chat-left-text me-1", **{"aria-hidden": "true"}), "Feedback"],
+    """A 44 px icon button that questions one figure; its name says which."""
+    return html.Button(html.I(className="bi bi-chat-left-text", **{"aria-hidden": "true"}),
                        id={"type": "pa-fb-open", "metric": metric}, className="btn btn-outline-secondary btn-sm "
-                       "touch-button pa-feedback-button", n_clicks=0,
+                       "touch-button pa-feedback-button", n_clicks=0, title=f"Feedback on {label}",
                        **{"aria-label": f"Feedback: say the figure '{label}' is wrong"})
 
 
 def productivity_table(view: dict) -> html.Div:
-    """One row per figure: four weeks, 12 months, per available hour, method, source and feedback."""
+    """Figures grouped by the system they come from: the source and period said once per group."""
     if not view.get("applicable"):
         return html.P("Productivity figures apply to police officers only; police staff have none at this stage.",
                       id="pa-not-applicable")
-    period = f"{view['window_start']} to {view['end']}"
     head = html.Thead(html.Tr([html.Th("Figure"), html.Th("Last four weeks"), html.Th("12 months"),
-                               html.Th("Per available hour"), html.Th("How it is measured"), html.Th("")]))
-    body = []
+                               html.Th("Per available hour"), html.Th(html.Span("Feedback", className="visually-hidden"))]))
+    body, source = [], None
     for m in view["metrics"]:
+        if m["source"] != source:
+            source = m["source"]
+            body.append(html.Tr(html.Th(f"From {source[:1].lower() + source[1:]}", colSpan=5, scope="colgroup",
+                                        className="pa-source small text-body-secondary fw-normal")))
         body.append(html.Tr([
-            html.Td(m["label"], className="fw-semibold"),
+            html.Td([html.Div(m["label"], className="fw-semibold"),
+                     html.Div(m["method"], className="small text-body-secondary")]),
             html.Td(number(m["recent"]), id=f"pa-fig-{m['id']}"),
             html.Td(number(m["year"])),
             html.Td(number(m["rate"], 3) if m["rate"] is not None else "—"),
-            html.Td([html.Div(m["method"]), html.Div(f"Source: {m['source']} · {period} · "
-                                                     + as_of_text(view["data_as_of"]), className="method-note")]),
             html.Td(feedback_button(m["id"], m["label"])),
         ]))
-    return html.Div(html.Table([head, html.Tbody(body)], className="table table-sm align-middle mb-1"),
+    period = f"Last four weeks: {view['window_start']} to {view['end']}; 12 months to {view['end']}."
+    return html.Div([html.Table([head, html.Tbody(body)], className="table table-sm align-middle mb-1 pa-figures"),
+                     html.Div(period, className="method-note", id="pa-figures-period")],
                     className="table-responsive")
 
 
