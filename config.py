@@ -55,6 +55,10 @@ class Config:
     port: int = 8050
     data_dir: Path = field(default_factory=_default_data_dir)
     cache_dir: Path | None = None
+    # A Redis server for the result cache, shared by every process and host; None: diskcache in cache_dir.
+    redis_url: str | None = None
+    # Keys' prefix on that server; None: one made from the database address, so deployments never collide.
+    redis_prefix: str | None = None
     session_minutes: int = 720
     idle_minutes: int = 60
     housekeeping_minutes: int = 10
@@ -117,6 +121,8 @@ def from_env() -> Config:
         port=int(os.environ.get("PORT", "8050")),
         data_dir=data_dir,
         cache_dir=Path(os.environ["BEACON_CACHE_DIR"]) if os.environ.get("BEACON_CACHE_DIR") else None,
+        redis_url=os.environ.get("BEACON_REDIS_URL", "").strip() or None,
+        redis_prefix=os.environ.get("BEACON_REDIS_PREFIX", "").strip() or None,
         session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "720")),
         idle_minutes=int(os.environ.get("BEACON_IDLE_MINUTES", "60")),
         housekeeping_minutes=int(os.environ.get("BEACON_HOUSEKEEPING_MINUTES", "10")),
