@@ -2,7 +2,6 @@
 
 import logging
 import multiprocessing
-import os
 import time
 import uuid
 
@@ -11,26 +10,8 @@ import redis
 
 from data_access.cache import ResultCache, redis_prefix
 
-REDIS_ENV = "BEACON_TEST_REDIS_URL"
 # Nothing listens on port 1: a Redis that is configured but unreachable.
 DEAD_REDIS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def redis_url():
-    """The test Redis (scripts/test.sh sets it); CI fails rather than skips without one."""
-    url = os.environ.get(REDIS_ENV)
-    if not url:
-        if os.environ.get("CI", "").lower() in ("true", "1"):
-            pytest.fail(f"{REDIS_ENV} must be set in CI so the Redis tests run")
-        pytest.skip(f"Redis tests skipped: set {REDIS_ENV} (scripts/test.sh does this) to run them")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI", "").lower() in ("true", "1"):
-            raise
-        pytest.skip(f"Redis not reachable at {url}: {exc}")
-    return url
 
 
 @pytest.fixture
