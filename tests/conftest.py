@@ -197,13 +197,13 @@ def store(request, tmp_path):
         st.engine.dispose()
 
 
-def make_app(store, tmp_path):
-    """A Beacon app over store, configured for tests."""
+def make_app(store, tmp_path, **settings):
+    """A Beacon app over store, configured for tests (settings: further Config fields)."""
     from app import create_app
     from config import Config
 
     cfg = Config(database_url="sqlite://", secret_key="test-secret", data_dir=tmp_path,
-                 cache_dir=tmp_path / "cache", testing=True, generate_on_empty=False)
+                 cache_dir=tmp_path / "cache", testing=True, generate_on_empty=False, **settings)
     return create_app(cfg, store=store)
 
 
