@@ -29,7 +29,9 @@ SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 METRICS_ENDPOINT = "metrics.metrics"
 
 # One registry for the process; under gunicorn with PROMETHEUS_MULTIPROC_DIR the values go to files there
-# and every worker's are added up at scrape time.
+# and every worker's are added up at scrape time. prometheus_client chooses files or memory when it is
+# imported, so the scrape follows the same reading, not the variable as it is later.
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 REGISTRY = CollectorRegistry(auto_describe=True)
 _BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 ROUTE_SECONDS = Histogram("beacon_request_duration_seconds", "Time to answer a request, by route",
@@ -115,7 +117,7 @@ class _StoreCollector:
 
 
 def _scrape(store) -> bytes:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if MULTIPROCESS:
         from prometheus_client import multiprocess
 
         shared = CollectorRegistry()

@@ -49,12 +49,14 @@ def test_healthz_is_get_only(client):
     assert client.post("/healthz").status_code in (401, 405)
 
 
-def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch):
+def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch, tmp_path):
     for name in ("BEACON_WORKERS", "BEACON_THREADS", "BEACON_KEEPALIVE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("PORT", "9001")
     monkeypatch.setenv("BEACON_WORKER_TIMEOUT", "90")
+    # Reading the file sets the variable when it is unset; set here, it is restored after the test.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert settings["bind"] == "0.0.0.0:9001"
     assert settings["workers"] == min(2 * (os.cpu_count() or 1) + 1, 8)
