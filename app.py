@@ -40,6 +40,7 @@ from web.headers import add_security_headers, content_security_policy
 from web.health import make_health_blueprint
 from web.limits import DASH_UPDATE, body_limit, nul_in_request
 from web.metrics import METRICS_ENDPOINT, install_request_hooks, make_metrics_blueprint
+from web.warmup import warm_up
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("beacon")
@@ -391,6 +392,9 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
             # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own.
             tasks.append(housekeeping_task(config.digest_hour))
         app.beacon_housekeeping = jobs.start_housekeeping(store, tasks, config.housekeeping_minutes * 60)
+        # Plotly's first figure and the first full garbage collection cost 0.2-0.4 s: paid here, not by the
+        # first person to open a chart. Not in tests, where many apps share one process.
+        warm_up()
     return app
 
 
