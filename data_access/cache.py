@@ -181,6 +181,10 @@ class ResultCache:
         """'redis' or 'diskcache': where values are kept."""
         return self._cache.kind
 
+    def shared_store(self):
+        """The Redis backend (get, set with expire) when values are kept there, for other shared state; else None."""
+        return self._cache if self._cache.kind == "redis" else None
+
     @staticmethod
     def make_key(name: str, version: str, scope_key: str, *extra) -> str:
         raw = "|".join([name, version, scope_key, *map(str, extra)])

@@ -67,3 +67,31 @@ def test_workers_of_one_database_share_the_redis_cache(seeded_sqlite, tmp_path, 
     assert two.cache.get_or_compute("n", two.data_version(), "s", lambda: "from two") == "from one"
     one.cache.clear()
     _close(one, two)
+
+
+def test_a_jobs_progress_is_seen_by_a_worker_on_another_host(seeded_sqlite, tmp_path, redis_url):
+    import threading
+
+    from data_access import jobs
+    from tests.helpers import actor_for
+
+    # Separate cache folders stand for separate hosts: only the database and Redis are shared.
+    one, two = _two_processes(seeded_sqlite, tmp_path, redis_url=redis_url)
+    admin = actor_for(one, "admin")
+    written, release = threading.Event(), threading.Event()
+
+    def work(progress):
+        progress(40, "half way")
+        written.set()
+        release.wait(30)
+        return {"rows": 1}
+
+    job_id = jobs.start(one, admin, "test", work)
+    assert written.wait(30)
+    seen = jobs.state(two, actor_for(two, "admin"), job_id)
+    release.set()
+    jobs.runner(one).wait(job_id, timeout=60)
+    assert (seen["status"], seen["percent"], seen["label"]) == ("running", 40, "half way")
+    assert jobs.state(two, actor_for(two, "admin"), job_id)["status"] == "succeeded"
+    one.cache.clear()
+    _close(one, two)

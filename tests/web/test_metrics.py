@@ -21,6 +21,24 @@ def app(sqlite_store, tmp_path, monkeypatch):
     return make_app(sqlite_store, tmp_path, metrics_token=TOKEN)
 
 
+@pytest.fixture
+def request_lines():
+    """The request log's lines, parsed, caught on its own logger whatever propagation is set."""
+    lines = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(record.getMessage()))
+
+    logger = logging.getLogger("beacon.request")
+    handler, level = Catch(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield lines
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
 def _plain_callback(app) -> str:
     return next(k for k in app.callback_map if "{" not in k and not k.startswith(".."))
 
@@ -69,14 +87,13 @@ def test_an_unknown_callback_output_is_one_label(app, client):
     assert "made-up" not in text and 'callback="unknown"' in text
 
 
-def test_each_request_logs_one_json_line_with_its_id(client, caplog):
+def test_each_request_logs_one_json_line_with_its_id(client, request_lines):
     login(client, "officer")
-    with caplog.at_level(logging.INFO, logger="beacon.request"):
-        resp = client.get("/", headers={"X-Request-ID": "lb-1234.abc"})
+    request_lines.clear()
+    resp = client.get("/", headers={"X-Request-ID": "lb-1234.abc"})
     assert resp.headers["X-Request-ID"] == "lb-1234.abc"
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "beacon.request"]
-    assert len(lines) == 1
-    line = lines[0]
+    assert len(request_lines) == 1
+    line = request_lines[0]
     assert line["request_id"] == "lb-1234.abc" and line["method"] == "GET" and line["path"] == "/"
     assert line["status"] == 200 and isinstance(line["duration_ms"], float) and isinstance(line["user_id"], int)
     assert "officer" not in json.dumps(line)  # the account's number, never a name
@@ -89,12 +106,11 @@ def test_an_unsafe_request_id_is_replaced(client, forged):
     assert rid != forged and len(rid) == 32 and rid.isalnum()
 
 
-def test_a_refused_request_is_logged_and_gets_an_id_too(client, caplog):
-    with caplog.at_level(logging.INFO, logger="beacon.request"):
-        resp = client.get("/")
+def test_a_refused_request_is_logged_and_gets_an_id_too(client, request_lines):
+    resp = client.get("/")
     assert resp.status_code == 302 and resp.headers["X-Request-ID"]
-    line = json.loads([r for r in caplog.records if r.name == "beacon.request"][-1].getMessage())
-    assert line["status"] == 302 and "user_id" not in line
+    assert request_lines[-1]["status"] == 302 and request_lines[-1]["request_id"] == resp.headers["X-Request-ID"]
+    assert "user_id" not in request_lines[-1]
 
 
 def test_a_short_metrics_token_is_refused(tmp_path):
