@@ -189,8 +189,8 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
             _note_activity()
         endpoint = flask.request.endpoint or ""
         # /metrics decides itself: a scraper's bearer token or an administrator's session, never public.
-        if actor is not None or endpoint in PUBLIC_ENDPOINTS or endpoint == METRICS_ENDPOINT or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
-                or flask.request.path in PUBLIC_PATHS:
+        if actor is not None or endpoint in PUBLIC_ENDPOINTS or endpoint == METRICS_ENDPOINT \
+                or endpoint.startswith(PUBLIC_BLUEPRINT + ".") or flask.request.path in PUBLIC_PATHS:
             return None
         if _wants_json():
             return flask.jsonify({"error": "login required"}), 401

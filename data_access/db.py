@@ -55,7 +55,7 @@ def _lift_statement_timeout(conn) -> None:
 
 
 def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
-    """Create an engine for url: WAL and a busy timeout on SQLite, a sized pool and a statement timeout on PostgreSQL."""
+    """An engine for url: WAL and a busy timeout on SQLite; a sized pool and a statement timeout on PostgreSQL."""
     if url.startswith("sqlite"):
         # "sqlite://" and "sqlite:///:memory:" are in-memory databases: no file to make private.
         path = make_url(url).database or ""
