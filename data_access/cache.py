@@ -93,8 +93,15 @@ class _RedisBackend:
         except self._errors as exc:
             self._failed("read", exc)
             return None
-        # Only Beacon writes under its prefix, so the bytes are its own pickles.
-        return None if raw is None else pickle.loads(raw)
+        if raw is None:
+            return None
+        # Only Beacon writes under its prefix, so the bytes are its own pickles; one written by another
+        # release (during a rolling upgrade) may name a class that moved, and then counts as a miss.
+        try:
+            return pickle.loads(raw)
+        except Exception as exc:  # noqa: BLE001 - whatever unpickling raised, recomputing is the answer
+            self._failed("unpickle", exc)
+            return None
 
     def set(self, key: str, value, expire: float) -> None:
         try:

@@ -154,6 +154,13 @@ def test_redis_failing_at_run_time_computes_without_the_cache(cache, caplog):
     assert "computing without the cache" in caplog.text
 
 
+def test_a_value_that_cannot_be_unpickled_is_a_miss(cache, redis_url, prefix):
+    raw = redis.Redis.from_url(redis_url)
+    raw.set(prefix + cache.make_key("n", "1", "s"), b"not a pickle", px=30_000)
+    raw.close()
+    assert cache.get_or_compute("n", "1", "s", lambda: "fresh") == "fresh"
+
+
 def test_the_store_uses_redis_when_configured(tmp_path, redis_url, prefix):
     from config import Config
     from data_access.store import open_store_from
