@@ -39,6 +39,8 @@ from web.device import PUBLIC as DEVICE_ENDPOINTS, THEME, make_device_blueprint
 from web.headers import add_security_headers, content_security_policy
 from web.health import make_health_blueprint
 from web.limits import DASH_UPDATE, body_limit, nul_in_request
+from web.metrics import METRICS_ENDPOINT, install_request_hooks, make_metrics_blueprint
+from web.warmup import warm_up
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("beacon")
@@ -186,8 +188,9 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
         if actor is not None:
             _note_activity()
         endpoint = flask.request.endpoint or ""
-        if actor is not None or endpoint in PUBLIC_ENDPOINTS or endpoint.startswith(PUBLIC_BLUEPRINT + ".") \
-                or flask.request.path in PUBLIC_PATHS:
+        # /metrics decides itself: a scraper's bearer token or an administrator's session, never public.
+        if actor is not None or endpoint in PUBLIC_ENDPOINTS or endpoint == METRICS_ENDPOINT \
+                or endpoint.startswith(PUBLIC_BLUEPRINT + ".") or flask.request.path in PUBLIC_PATHS:
             return None
         if _wants_json():
             return flask.jsonify({"error": "login required"}), 401
@@ -344,10 +347,12 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     if config.trusted_proxies:
         # Only behind proxies that set X-Forwarded-For: otherwise a client could choose its own address.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
+    install_request_hooks(server, lambda: app.callback_map, log_to_stderr=not config.testing)
     _install_auth(server, store, config)
     # [strategic public routes]
     server.register_blueprint(make_public_blueprint(store))
     server.register_blueprint(make_health_blueprint(store))
+    server.register_blueprint(make_metrics_blueprint(store, config.metrics_token))
     # [installable app and offline completions]
     server.register_blueprint(make_device_blueprint(store))
 
@@ -387,6 +392,9 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
             # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own.
             tasks.append(housekeeping_task(config.digest_hour))
         app.beacon_housekeeping = jobs.start_housekeeping(store, tasks, config.housekeeping_minutes * 60)
+        # Plotly's first figure and the first full garbage collection cost 0.2-0.4 s: paid here, not by the
+        # first person to open a chart. Not in tests, where many apps share one process.
+        warm_up()
     return app
 
 

@@ -55,6 +55,17 @@ class Config:
     port: int = 8050
     data_dir: Path = field(default_factory=_default_data_dir)
     cache_dir: Path | None = None
+    # PostgreSQL connections each process keeps (pool) and may add when busy, and the longest a statement
+    # from a page may run, in ms (0: no limit); loads, generation and runs lift the limit (db.long_statements).
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_statement_timeout_ms: int = 30_000
+    # The bearer token a Prometheus scraper sends for /metrics; None: only an administrator's session reads it.
+    metrics_token: str | None = None
+    # A Redis server for the result cache, shared by every process and host; None: diskcache in cache_dir.
+    redis_url: str | None = None
+    # Keys' prefix on that server; None: one made from the database address, so deployments never collide.
+    redis_prefix: str | None = None
     session_minutes: int = 720
     idle_minutes: int = 60
     housekeeping_minutes: int = 10
@@ -97,6 +108,11 @@ class Config:
         self.cache_dir = Path(self.cache_dir)
         if not self.secret_key:
             self.secret_key = _secret_key(self.data_dir)
+        if self.db_pool_size < 1 or self.db_max_overflow < 0 or self.db_statement_timeout_ms < 0:
+            raise ValueError("BEACON_DB_POOL_SIZE must be at least 1, BEACON_DB_MAX_OVERFLOW and "
+                             "BEACON_DB_STATEMENT_TIMEOUT_MS at least 0")
+        if self.metrics_token is not None and len(self.metrics_token) < 16:
+            raise ValueError("BEACON_METRICS_TOKEN must be at least 16 characters (a random string)")
         if self.housekeeping_minutes < 1:
             raise ValueError("BEACON_HOUSEKEEPING_MINUTES must be at least 1")
         if self.smtp_tls not in ("none", "starttls", "ssl"):
@@ -117,6 +133,12 @@ def from_env() -> Config:
         port=int(os.environ.get("PORT", "8050")),
         data_dir=data_dir,
         cache_dir=Path(os.environ["BEACON_CACHE_DIR"]) if os.environ.get("BEACON_CACHE_DIR") else None,
+        db_pool_size=int(os.environ.get("BEACON_DB_POOL_SIZE", "5")),
+        db_max_overflow=int(os.environ.get("BEACON_DB_MAX_OVERFLOW", "10")),
+        db_statement_timeout_ms=int(os.environ.get("BEACON_DB_STATEMENT_TIMEOUT_MS", "30000")),
+        metrics_token=os.environ.get("BEACON_METRICS_TOKEN", "").strip() or None,
+        redis_url=os.environ.get("BEACON_REDIS_URL", "").strip() or None,
+        redis_prefix=os.environ.get("BEACON_REDIS_PREFIX", "").strip() or None,
         session_minutes=int(os.environ.get("BEACON_SESSION_MINUTES", "720")),
         idle_minutes=int(os.environ.get("BEACON_IDLE_MINUTES", "60")),
         housekeeping_minutes=int(os.environ.get("BEACON_HOUSEKEEPING_MINUTES", "10")),

@@ -1,6 +1,8 @@
 """gunicorn settings for Beacon, each read from the environment: `gunicorn -c gunicorn.conf.py wsgi:server`."""
 
 import os
+import tempfile
+from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
@@ -51,3 +53,22 @@ umask = 0o077
 
 # Errors and start-up messages to standard error, for the process supervisor's log.
 errorlog = "-"
+
+# /metrics adds up every worker's request timings only through files in one folder the workers share
+# (prometheus_client's multi-process mode). The workers inherit this from the master, which reads the
+# setting before any of them starts.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="beacon-metrics-")
+
+
+def on_starting(server):
+    """Empty the metrics folder: a previous run's counts would otherwise be added to this one's."""
+    for leftover in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        leftover.unlink()
+
+
+def child_exit(server, worker):
+    """Tell prometheus_client a worker is gone, so its files stop counting as live."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

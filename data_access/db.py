@@ -1,5 +1,8 @@
 """Engine creation and schema setup for SQLite (WAL) and PostgreSQL."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, make_url, select, text
@@ -21,8 +24,38 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for url, with WAL and a busy timeout on SQLite."""
+@dataclass(frozen=True)
+class PoolSettings:
+    """PostgreSQL connections of one process, and how long one statement may run (0: no limit)."""
+
+    size: int = 5
+    max_overflow: int = 10
+    statement_timeout_ms: int = 30_000
+
+
+# Set while a load, a generation or a frequent-service-user run works in this thread (or task).
+_long_statements: ContextVar[bool] = ContextVar("beacon_long_statements", default=False)
+
+
+@contextmanager
+def long_statements():
+    """Lift the statement timeout for the transactions begun inside: loads and runs that take minutes."""
+    token = _long_statements.set(True)
+    try:
+        yield
+    finally:
+        _long_statements.reset(token)
+
+
+def _lift_statement_timeout(conn) -> None:
+    if _long_statements.get():
+        # Straight on the driver: psycopg opens the transaction with this statement, and SET LOCAL ends with
+        # it, so the pooled connection goes back with the usual timeout.
+        conn.connection.driver_connection.execute("SET LOCAL statement_timeout = 0")
+
+
+def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
+    """An engine for url: WAL and a busy timeout on SQLite; a sized pool and a statement timeout on PostgreSQL."""
     if url.startswith("sqlite"):
         # "sqlite://" and "sqlite:///:memory:" are in-memory databases: no file to make private.
         path = make_url(url).database or ""
@@ -37,7 +70,13 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    pool = pool or PoolSettings()
+    # A runaway query gives its connection back after the timeout instead of holding it for good.
+    connect_args = {"options": f"-c statement_timeout={int(pool.statement_timeout_ms)}"}
+    engine = create_engine(url, pool_pre_ping=True, pool_size=pool.size, max_overflow=pool.max_overflow,
+                           connect_args=connect_args)
+    event.listen(engine, "begin", _lift_statement_timeout)
+    return engine
 
 
 def create_schema(engine: Engine) -> None:

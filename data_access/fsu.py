@@ -21,6 +21,7 @@ from data_access.accounts import load_actor
 from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.clock import now_local
+from data_access.db import long_statements
 from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import require, role_allows
 from data_access.fsu_details import details_sections
@@ -91,6 +92,7 @@ def run_now(store, actor: Actor, progress=None, run_date=None) -> dict:
     return execute_run(store, actor, request_run(store, actor), progress, run_date)
 
 
+@long_statements()
 def execute_run(store, actor: Actor, run_id: int, progress=None, run_date=None) -> dict:
     """Compute the ranking and write it as run run_id; a failure is recorded, never half-written."""
     settings = fsu_settings(store)

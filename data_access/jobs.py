@@ -34,10 +34,12 @@ PROGRESS_TTL_SECONDS = 24 * 3600
 class JobRunner:
     """One worker thread per store: jobs run one at a time, in the order they were started."""
 
-    def __init__(self, progress_dir: Path | str):
+    def __init__(self, progress_dir: Path | str, shared=None):
         # One at a time: on two cores a second import only slows the first, and SQLite has one writer.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beacon-job")
         self._progress = diskcache.Cache(str(progress_dir))
+        # The result cache's Redis, when it has one: a poll reaching another host then sees the progress too.
+        self._shared = shared
         self._futures: dict[int, Future] = {}
         self._tasks: dict[str, Future] = {}
         self._lock = threading.Lock()
@@ -68,10 +70,15 @@ class JobRunner:
             future.result(timeout)
 
     def set_progress(self, job_id: int, percent: int, label: str) -> None:
-        self._progress.set(f"job:{job_id}", (max(0, min(100, int(percent))), str(label)[:200], time.time()),
-                           expire=PROGRESS_TTL_SECONDS)
+        value = (max(0, min(100, int(percent))), str(label)[:200], time.time())
+        if self._shared is not None:
+            self._shared.set(f"job-progress:{job_id}", value, expire=PROGRESS_TTL_SECONDS)
+        else:
+            self._progress.set(f"job:{job_id}", value, expire=PROGRESS_TTL_SECONDS)
 
     def progress(self, job_id: int):
+        if self._shared is not None:
+            return self._shared.get(f"job-progress:{job_id}")
         return self._progress.get(f"job:{job_id}", default=None)
 
 
@@ -88,7 +95,7 @@ def runner(store) -> JobRunner:
     with _runner_lock:
         found = getattr(store, "_job_runner", None)
         if found is None:
-            found = JobRunner(Path(store.cache.directory) / "jobs")
+            found = JobRunner(Path(store.cache.directory) / "jobs", shared=store.cache.shared_store())
             store._job_runner = found
         return found
 

@@ -40,6 +40,7 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     "strategic.read": (frozenset({"senior_leader", "analyst", "administrator"}), None),
     "strategic.admin": (frozenset({"administrator", "system"}), None),
     "audit.read": (frozenset({"administrator"}), None),
+    "metrics.read": (frozenset({"administrator"}), None),  # /metrics in a browser; scrapers use a token
     "account.admin": (frozenset({"administrator", "system"}), None),  # activate, deactivate, end sessions
     "job.read": (EVERYONE, None),  # and the job is the reader's own
     # Loading the force's records and exporting Beacon's completions back to its records system.

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from config import DEMO_EXTRACT
 
-from data_access.cache import ResultCache
+from data_access.cache import ResultCache, redis_prefix as key_prefix
 from data_access.clock import now_local
-from data_access.db import create_schema, make_engine, set_meta
+from data_access.db import PoolSettings, create_schema, make_engine, set_meta
 from data_access.schema import meta, officer_version, team_version
 from data_access.startup_lock import startup_lock
 from data_access.forces import FORCE_NAMES
@@ -126,17 +126,19 @@ def productivity_version(store) -> str:
 
 
 def open_store(database_url: str, cache_dir: Path | str, rules_file: str | None = None,
-               fixed_today: date | None = None) -> Store:
-    """Connect to the database, create missing tables, and open the cache."""
+               fixed_today: date | None = None, redis_url: str | None = None,
+               redis_prefix: str | None = None, pool: PoolSettings | None = None) -> Store:
+    """Connect to the database, create missing tables, and open the cache (Redis when redis_url is given)."""
     rules = read_rules_file(rules_file)
     if rules.strategic is not None and rules.strategic.home_force and rules.strategic.home_force not in FORCE_NAMES:
         raise ValueError(f"strategic setting home_force: {rules.strategic.home_force!r} is not a force code "
                          f"(e.g. 'merseyside')")
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, pool)
     # Several workers may start at once on a new database; two CREATE TABLEs of one table collide.
     with startup_lock(engine):
         create_schema(engine)
-    return Store(engine=engine, cache=ResultCache(cache_dir), settings=rules.core, fixed_today=fixed_today,
+    cache = ResultCache(cache_dir, redis_url=redis_url, redis_key_prefix=key_prefix(database_url, redis_prefix))
+    return Store(engine=engine, cache=cache, settings=rules.core, fixed_today=fixed_today,
                  productivity_settings=rules.productivity, fsu_settings=rules.fsu, strategic=rules.strategic)
 
 
@@ -146,7 +148,9 @@ def open_store_from(config) -> Store:
     Every entry point (the app, the generator, the importers, the frequent-service-user run, the
     benchmarks) opens its store here, so none of them can miss a setting the others honour.
     """
-    store = open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today)
+    store = open_store(config.database_url, config.cache_dir, config.rules_file, fixed_today=config.today,
+                       redis_url=config.redis_url, redis_prefix=config.redis_prefix,
+                       pool=PoolSettings(config.db_pool_size, config.db_max_overflow, config.db_statement_timeout_ms))
     demo = Path(config.data_dir) / DEMO_EXTRACT
     # Without a configured extract, the demo's own (kept by the first start) is the one to load again.
     store.source = config.source or (str(demo) if demo.is_dir() else None)

@@ -36,7 +36,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from data_access import schema as S
-from data_access.db import create_schema, drop_schema, set_meta
+from data_access.db import create_schema, drop_schema, long_statements, set_meta
 from data_access.freshness import mark_loaded
 from data_access.ingest.loader import load_extract
 from data_access.reference import ENHANCED_OFFENCES, OFFENCES, SEXUAL_OFFENCES, VICTIMLESS_OFFENCES, load_reference
@@ -1722,6 +1722,7 @@ def _check_ids_kept(conn) -> None:
         raise RuntimeError("the loader renumbered crimes; generate into an empty database")
 
 
+@long_statements()
 def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | None = None,
              progress: Callable[[float, str], None] | None = None, *, reset: bool = False,
              settings: RuleSettings | None = None, extract_dir: Path | None = None) -> dict:

@@ -114,3 +114,27 @@ pg_ensure_local_server() {
     fi
     pg_start_local "$port"
 }
+
+# ---------------------------------------------------------------- Redis server
+
+# Make sure a Redis server answers on 127.0.0.1:PORT: install Debian's redis-server if needed and
+# start one without persistence (the tests' cache needs nothing kept). Returns 1 when that failed.
+redis_ensure_local_server() {
+    local port=${1:-6379} i
+    port_open 127.0.0.1 "$port" && return 0
+    if ! command -v redis-server >/dev/null 2>&1; then
+        say "Redis is not installed: installing redis-server"
+        apt_install redis-server || return 1
+        # On a machine with systemd the package starts the server itself.
+        for i in 1 2 3 4 5; do port_open 127.0.0.1 "$port" && return 0; sleep 1; done
+    fi
+    say "starting redis-server on 127.0.0.1:$port (no persistence)"
+    redis-server --daemonize yes --save '' --appendonly no --bind 127.0.0.1 --port "$port" >/dev/null \
+        || return 1
+    for i in $(seq 1 30); do
+        port_open 127.0.0.1 "$port" && return 0
+        sleep 1
+    done
+    warn "redis-server was started but nothing listens on 127.0.0.1:$port after 30 s"
+    return 1
+}

@@ -8,6 +8,8 @@
 # browser tests and a PostgreSQL server for the PostgreSQL tests.
 #   BEACON_TEST_PG_URL   default postgresql://postgres@127.0.0.1:5432/test;
 #                        set it to "" to skip the PostgreSQL tests (not allowed when CI=true)
+#   BEACON_TEST_REDIS_URL default redis://127.0.0.1:6379/15 (a local redis-server is installed and
+#                        started when none answers); "" skips the Redis tests (not allowed when CI=true)
 #   BEACON_CHROMIUM      default /usr/bin/chromium
 # Fetches a pinned axe-core from the npm registry once into .cache/axe/ (git-ignored) for the
 # accessibility tests, installing Debian's nodejs and npm when npm is missing.
@@ -207,9 +209,45 @@ ensure_postgres() {
     fi
 }
 
+# ---------------------------------------------------------------- Redis
+
+redis_unavailable() {
+    if is_ci; then
+        die "Redis for the tests is unavailable ($*); CI must run the Redis tests"
+    fi
+    warn "Redis is not available ($*): the Redis tests will be SKIPPED."
+    warn "To run them: install/start redis-server or set BEACON_TEST_REDIS_URL=redis://host:port/db"
+    unset BEACON_TEST_REDIS_URL
+}
+
+ensure_redis() {
+    if [[ -z ${BEACON_TEST_REDIS_URL+set} ]]; then
+        export BEACON_TEST_REDIS_URL=redis://127.0.0.1:6379/15
+    fi
+    if [[ -z $BEACON_TEST_REDIS_URL ]]; then
+        redis_unavailable "BEACON_TEST_REDIS_URL is set to an empty value"
+        return 0
+    fi
+    local status
+    status=$("$BEACON_VENV_PY" -c 'import sys, redis; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping(); print("ok")' \
+        "$BEACON_TEST_REDIS_URL" 2>/dev/null || true)
+    if [[ $status != ok && $BEACON_TEST_REDIS_URL =~ ^redis://(127\.0\.0\.1|localhost)(:([0-9]+))?(/|$) ]]; then
+        redis_ensure_local_server "${BASH_REMATCH[3]:-6379}" \
+            || { redis_unavailable "could not install or start a local redis-server"; return 0; }
+        status=$("$BEACON_VENV_PY" -c 'import sys, redis; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping(); print("ok")' \
+            "$BEACON_TEST_REDIS_URL" 2>/dev/null || true)
+    fi
+    if [[ $status == ok ]]; then
+        say "Redis tests use $BEACON_TEST_REDIS_URL"
+    else
+        redis_unavailable "no answer from $BEACON_TEST_REDIS_URL"
+    fi
+}
+
 ensure_chromium
 ensure_axe
 ensure_postgres
+ensure_redis
 
 say "running: python -m pytest $*"
 set +e

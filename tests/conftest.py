@@ -19,6 +19,7 @@ DEMO_PASSWORD = "beacon-demo"
 # passes on any calendar day. BEACON_TEST_TODAY moves it (for example to a month end or 29 February).
 TODAY = date.fromisoformat(os.environ.get("BEACON_TEST_TODAY", "2026-11-18"))
 PG_ENV = "BEACON_TEST_PG_URL"
+REDIS_ENV = "BEACON_TEST_REDIS_URL"
 
 
 def pytest_setup_options():
@@ -58,6 +59,25 @@ def pytest_sessionfinish(session, exitstatus):
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped (listed above with their reasons); "
                             f"every test must run in CI", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def redis_url():
+    """The test Redis (scripts/test.sh sets it); CI fails rather than skips without one."""
+    import redis
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        if _in_ci():
+            pytest.fail(f"{REDIS_ENV} must be set in CI so the Redis tests run")
+        pytest.skip(f"Redis tests skipped: set {REDIS_ENV} (scripts/test.sh does this) to run them")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        if _in_ci():
+            raise
+        pytest.skip(f"Redis not reachable at {url}: {exc}")
+    return url
 
 
 def _pg_admin_url() -> str | None:
@@ -177,13 +197,13 @@ def store(request, tmp_path):
         st.engine.dispose()
 
 
-def make_app(store, tmp_path):
-    """A Beacon app over store, configured for tests."""
+def make_app(store, tmp_path, **settings):
+    """A Beacon app over store, configured for tests (settings: further Config fields)."""
     from app import create_app
     from config import Config
 
     cfg = Config(database_url="sqlite://", secret_key="test-secret", data_dir=tmp_path,
-                 cache_dir=tmp_path / "cache", testing=True, generate_on_empty=False)
+                 cache_dir=tmp_path / "cache", testing=True, generate_on_empty=False, **settings)
     return create_app(cfg, store=store)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from data_access.audit import write_audit
 from data_access.clock import now_local
-from data_access.db import make_engine, set_meta
+from data_access.db import long_statements, make_engine, set_meta
 from data_access.freshness import mark_loaded
 from data_access.ingest import readers
 from data_access.ingest.contract import ORDER, PERSON_EVENT_KINDS, TABLES, SourceTable
@@ -685,6 +685,7 @@ def _after(conn, ctx: _Context, counts: dict) -> None:
     bump_version(conn)
 
 
+@long_statements()
 def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False, derive: bool = True) -> LoadResult:
     """Load (or with dry_run, only check) an extract: a folder of CSV/Parquet files or a staging database URL.
 

@@ -49,12 +49,14 @@ def test_healthz_is_get_only(client):
     assert client.post("/healthz").status_code in (401, 405)
 
 
-def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch):
+def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypatch, tmp_path):
     for name in ("BEACON_WORKERS", "BEACON_THREADS", "BEACON_KEEPALIVE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOST", "0.0.0.0")
     monkeypatch.setenv("PORT", "9001")
     monkeypatch.setenv("BEACON_WORKER_TIMEOUT", "90")
+    # Reading the file sets the variable when it is unset; set here, it is restored after the test.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert settings["bind"] == "0.0.0.0:9001"
     assert settings["workers"] == min(2 * (os.cpu_count() or 1) + 1, 8)
@@ -100,12 +102,14 @@ def test_gunicorn_with_three_workers_on_an_empty_data_folder(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir(mode=0o700)
     log, access = tmp_path / "gunicorn.log", tmp_path / "access.log"
+    (tmp_path / "metrics").mkdir()
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "SECRET_KEY", "BEACON_CACHE_DIR", "BEACON_RULES_FILE")}
     env.update(BEACON_DATA_DIR=str(data_dir), BEACON_TODAY=TODAY.isoformat(), BEACON_DEMO_PRESET="demo",
                BEACON_GENERATE_ON_EMPTY="1", HOST="127.0.0.1", PORT=str(port), BEACON_WORKERS="3",
                BEACON_THREADS="2", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               BEACON_METRICS_TOKEN="scrape-token-0123456789", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
                # Each line of the access log names the worker's process id.
                GUNICORN_CMD_ARGS=f"--access-logfile {access} --access-logformat '%(p)s %(s)s %(m)s %(U)s'")
     base = f"http://127.0.0.1:{port}"
@@ -137,6 +141,12 @@ def test_gunicorn_with_three_workers_on_an_empty_data_folder(tmp_path):
         pids = {line.split()[0] for line in access.read_text().splitlines() if line.endswith(" GET /")}
         # Whichever worker answers, the session signed by another is honoured: one key, one database.
         assert len(pids) >= 2, access.read_text()
+        # Whichever worker answers the scrape, it counts every worker's requests.
+        scrape = urllib.request.Request(base + "/metrics",
+                                        headers={"Authorization": "Bearer scrape-token-0123456789"})
+        with urllib.request.urlopen(scrape, timeout=30) as resp:
+            metrics = resp.read().decode()
+        assert 'beacon_request_duration_seconds_count{method="GET",route="/",status="200"} 20.0' in metrics, metrics
     finally:
         server.terminate()
         try:
