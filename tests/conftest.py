@@ -140,29 +140,15 @@ def seeded_sqlite(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seeded_pg():
     """Name of a PostgreSQL template database holding the demo force (skips when no server is configured)."""
-    admin_url = _pg_admin_url()
-    if admin_url is None:
-        pytest.skip(f"PostgreSQL tests skipped: set {PG_ENV} (scripts/test.sh does this) to run them")
     from data_access.db import create_schema
     from demo.generate import generate
 
-    name = f"beacon_tmpl_{uuid.uuid4().hex[:8]}"
-    admin = _pg_admin_engine(admin_url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means no server
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {admin_url}: {exc}")
-    engine = make_engine(_pg_url_for(admin_url, name))
-    create_schema(engine)
-    generate(engine, preset="demo", seed=7, today=TODAY)
-    engine.dispose()
-    yield admin_url, name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database("beacon_tmpl") as url:
+        engine = make_engine(url)
+        create_schema(engine)
+        generate(engine, preset="demo", seed=7, today=TODAY)
+        engine.dispose()
+        yield _pg_admin_url(), url.rsplit("/", 1)[1]
 
 
 def _sqlite_store(seeded_sqlite, tmp_path):

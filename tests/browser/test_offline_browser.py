@@ -83,6 +83,17 @@ fetch('/api/completions', {method: 'POST', headers: {'Content-Type': 'applicatio
 """
 
 
+def _queue_one_offline(dash_duo, app) -> dict:
+    """Sign in as the officer, open a record and complete a task with the network off; its button's id."""
+    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    _open_first_record(dash_duo)
+    button, ident = _completion_button(dash_duo)
+    _set_network(dash_duo, online=False)
+    tap(dash_duo, button)
+    wait_until(dash_duo, lambda: dash_duo.find_element("#offline-count").text == "1")
+    return ident
+
+
 def test_a_completion_made_offline_is_queued_then_recorded_once_when_the_signal_returns(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
@@ -130,12 +141,7 @@ def test_a_completion_made_offline_is_queued_then_recorded_once_when_the_signal_
 def test_a_task_completed_by_someone_else_meanwhile_is_shown_as_a_conflict(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
-    _open_first_record(dash_duo)
-    button, ident = _completion_button(dash_duo)
-    _set_network(dash_duo, online=False)
-    tap(dash_duo, button)
-    wait_until(dash_duo, lambda: dash_duo.find_element("#offline-count").text == "1")
+    ident = _queue_one_offline(dash_duo, app)
     # Meanwhile the officer's sergeant completes it from the station.
     complete_task(store, actor_for(store, "sergeant"), ident["task"], ident["action"])
     crime_id = _crime_of_task(store, ident["task"])
@@ -188,12 +194,7 @@ def test_sign_out_warns_of_an_unsent_completion_then_leaves_nothing_on_the_devic
 def test_a_session_that_ended_offline_says_what_was_not_sent_and_clears_the_device(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
-    _open_first_record(dash_duo)
-    button, ident = _completion_button(dash_duo)
-    _set_network(dash_duo, online=False)
-    tap(dash_duo, button)
-    wait_until(dash_duo, lambda: dash_duo.find_element("#offline-count").text == "1")
+    ident = _queue_one_offline(dash_duo, app)
     # The session ends while the tablet has no signal (signed out elsewhere, or past its lifetime).
     end_sessions(store, actor_for(store, "officer"))
 
