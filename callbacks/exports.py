@@ -12,6 +12,7 @@ EXPORTS = [
     ("pa-team-grid", "pa-export", "productivity.team", "productivity_team"),
     ("st-ranks", "st-export", "strategic.read", "strategic_ranks"),
     ("audit-grid", "audit-export", "audit.read", "audit_log"),
+    ("us-grid", "us-export", "usage.read", "usage"),
 ]
 
 

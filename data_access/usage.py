@@ -16,13 +16,24 @@ from scoring import usage as us
 USAGE_WEEKS = 12
 
 
-def _logins(conn, team_ids: list[int], since: datetime) -> pd.DataFrame:
-    # A sign-in belongs to the team the person is in now; accounts with no officer (administrators) have none.
+def _posting_units(tree, team_ids: frozenset) -> set[int]:
+    """The scope's teams, and the departments and BCUs wholly inside it, where inspectors and leaders are posted."""
+    units = set(int(t) for t in team_ids)
+    for unit_id, kind in tree.units["kind"].items():
+        if kind != "team":
+            under = tree.teams_under(unit_id)
+            if under and under <= team_ids:
+                units.add(int(unit_id))
+    return units
+
+
+def _logins(conn, unit_ids: list[int], since: datetime) -> pd.DataFrame:
+    # A sign-in belongs to the unit the person is posted to now; accounts with no officer (administrators) have none.
     rows = conn.execute(
         select(audit_log.c.at, audit_log.c.user_id, officer.c.team_id)
         .select_from(audit_log.join(user_account, user_account.c.id == audit_log.c.user_id)
                      .join(officer, officer.c.id == user_account.c.officer_id))
-        .where(and_(audit_log.c.action == "login", audit_log.c.at >= since, officer.c.team_id.in_(team_ids)))
+        .where(and_(audit_log.c.action == "login", audit_log.c.at >= since, officer.c.team_id.in_(unit_ids)))
     ).all()
     return pd.DataFrame(rows, columns=["at", "user_id", "team_id"])
 
@@ -48,10 +59,11 @@ def usage_view(store, actor: Actor, requested_scope: str | None) -> dict:
     weeks = us.week_starts(store.today(), USAGE_WEEKS)
     since = datetime.combine(weeks[0], datetime.min.time())
     teams = sorted(int(t) for t in scope.team_ids)
+    tree = load_tree(store)
     with store.engine.connect() as conn:
-        logins = _logins(conn, teams, since)
+        logins = _logins(conn, sorted(_posting_units(tree, scope.team_ids)), since)
         done = _done(conn, teams, since)
-    names = load_tree(store).units["name"].to_dict()
+    names = tree.units["name"].to_dict()
     logins["team_name"] = logins["team_id"].map(names)
     done["team_name"] = done["team_id"].map(names)
     return {"empty": False, "scope_label": scope.label, "weeks": weeks,

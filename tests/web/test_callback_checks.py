@@ -105,6 +105,10 @@ CHECKS = {
                             {"worklist.read"}),
     "audit-digest.children": ("admin", {"main-tabs.active_tab": "audit"}, ["main-tabs.active_tab"],
                               {"digest.status"}),
+    "..us-scope.options": ("inspector", {}, ["us-scope.id"], {"usage.read"}),
+    "..us-sign-ins.figure": ("inspector", {"us-scope.value": "SCOPE", "main-tabs.active_tab": "usage"},
+                             ["us-scope.value"], {"usage.read"}),
+    "us-grid.exportDataAsCsv": ("inspector", {"us-export.n_clicks": 1}, ["us-export.n_clicks"], {"usage.read"}),
 }
 
 
@@ -129,7 +133,7 @@ def test_callback_runs_its_permission_checks(app, client, store, prefix):
     values = dict(values)
     if values.get("pa-officer.value") == "OFFICER":
         values["pa-officer.value"] = actor_for(store, "officer").officer_id
-    for key in ("dm-scope.value", "pa-scope.value"):
+    for key in ("dm-scope.value", "pa-scope.value", "us-scope.value"):
         if values.get(key) == "SCOPE":
             from data_access.worklist import scope_choices
 
@@ -175,6 +179,7 @@ def test_unknown_actions_and_missing_actors_are_refused():
     ("pa-team-grid.exportDataAsCsv", "pa-export", "sergeant", "officer"),
     ("st-ranks.exportDataAsCsv", "st-export", "leader", "officer"),
     ("audit-grid.exportDataAsCsv", "audit-export", "admin", "inspector"),
+    ("us-grid.exportDataAsCsv", "us-export", "inspector", "sergeant"),
 ])
 def test_a_grid_export_is_audited_and_refused_to_those_who_cannot_read_the_grid(app, store, output, button,
                                                                                allowed_user, refused_user):
