@@ -1,5 +1,7 @@
 """Grids other than the worklist export to CSV through their own buttons, and the audit log is readable."""
 
+import re
+
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -21,6 +23,10 @@ def test_administrator_exports_a_readable_audit_log(dash_duo, app):
     # Laid out while hidden, the columns used to autosize to about 36 px: each heading must be readable.
     headers = dash_duo.driver.find_elements(By.CSS_SELECTOR, "#audit-grid .ag-header-cell")
     assert len(headers) == 7 and min(h.size["width"] for h in headers) >= 100
+    # The time is to the second and fits its column whole, not cut short with an ellipsis.
+    when = dash_duo.driver.find_element(By.CSS_SELECTOR, "#audit-grid .ag-row [col-id='at']")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", when.text.strip())
+    assert dash_duo.driver.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", when)
     dash_duo.driver.execute_script(CAPTURE)
     tap(dash_duo, dash_duo.find_element("#audit-export"))
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return window.__csv"))
