@@ -73,14 +73,30 @@ def _bcu_table(bcu: dict):
     if table is None or table.empty:
         return html.P("No data: the force's own records have no crimes of this area in the period.")
     ids = bcu.get("ids", {})
-    rows = [html.Tr([html.Td(r["unit"]), html.Td(fmt(r.get("recorded_per_1000_officers"))),
-                     html.Td(fmt(r.get("positive_outcome_rate"), "%")),
+    small = bcu.get("small", set())
+
+    def cell(row, measure, suffix=""):
+        text = fmt(row.get(measure), suffix)
+        if (row["unit"], measure) not in small:
+            return html.Td(text)
+        # Marked in words, not by colour alone.
+        return html.Td([text, " ", html.Span("small number", className="badge text-bg-warning small-number")])
+
+    rows = [html.Tr([html.Td(r["unit"]), cell(r, "recorded_per_1000_officers"),
+                     cell(r, "positive_outcome_rate", "%"),
                      html.Td("not ranked" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['ranked_of'])}"),
                      html.Td(_bcu_pack_link(r["unit"], ids.get(r["unit"])))])
             for r in table.sort_values("rank", na_position="last").to_dict("records")]
-    return html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
-                                           html.Th("Positive-outcome rate"), html.Th("Rank"), html.Th("")])),
-                       html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+    table_html = html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
+                                                 html.Th("Positive-outcome rate"), html.Th("Rank"), html.Th("")])),
+                             html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+    if not small:
+        return table_html
+    return html.Div([table_html, html.P(
+        [html.I(className="bi bi-exclamation-triangle me-1", **{"aria-hidden": "true"}),
+         f"'Small number': the figure rests on fewer than {bcu['threshold']} crimes (setting "
+         "suppression_threshold), so a few crimes either way move it a long way; the public page withholds "
+         "such figures."], className="small mb-1", id="st-bcu-small", role="note")])
 
 
 def _bcu_pack_link(name: str, bcu_id):
