@@ -43,6 +43,7 @@ from layouts.strategic import (
     RECS_METHOD,
     TREND_METHOD,
 )
+from data_access.packs import list_packs, pack_pdf
 from layouts.strategic_pack import bcu_pack_html, pack_html
 
 
@@ -175,8 +176,26 @@ def _pack_view(store):
     return flask.Response(html_text, mimetype="text/html")
 
 
+def _packs_list(store):
+    """GET /strategic/packs: the monthly packs kept as PDF, for strategic readers."""
+    packs = [{"id": p["id"], "month": p["month"], "title": p["title"],
+              "made": f"{p['generated_at']:%d %b %Y %H:%M}", "size": f"{p['size_bytes'] / 1024:,.0f} KB"}
+             for p in list_packs(store, current_actor())]
+    return flask.render_template("packs.html", packs=packs)
+
+
+def _pack_download(store, pack_id):
+    """GET /strategic/packs/<id>: one kept pack as a PDF download."""
+    name, pdf = pack_pdf(store, current_actor(), pack_id)
+    return flask.Response(pdf, mimetype="application/pdf",
+                          headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def register(app, store) -> None:
     app.server.add_url_rule("/strategic/pack", "strategic_pack", lambda: _pack_view(store))
+    app.server.add_url_rule("/strategic/packs", "strategic_packs", lambda: _packs_list(store))
+    app.server.add_url_rule("/strategic/packs/<pack_id>", "strategic_pack_pdf",
+                            lambda pack_id: _pack_download(store, pack_id))
 
     @app.callback(Output("st-area", "options"), Output("st-area", "value"), Input("st-area", "id"))
     def area_options(_):
