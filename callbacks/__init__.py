@@ -11,6 +11,7 @@ from callbacks import strategic
 from callbacks import exports
 from callbacks import records
 from callbacks import digest
+from callbacks import usage
 
 
 def register(app, store) -> None:
@@ -27,3 +28,4 @@ def register(app, store) -> None:
     exports.register(app, store)
     records.register(app, store)
     digest.register(app, store)
+    usage.register(app, store)

@@ -1,5 +1,6 @@
 """Audit tab callback: administrators only, enforced in data_access."""
 
+import pandas as pd
 from dash import Input, Output
 from dash.exceptions import PreventUpdate
 
@@ -14,5 +15,6 @@ def register(app, store) -> None:
         if active_tab != "audit":
             raise PreventUpdate
         frame = recent_audit(store, actor)
-        frame["at"] = frame["at"].astype(str)
+        # To the second: the microseconds stored with each row pushed the time itself out of the column.
+        frame["at"] = pd.to_datetime(frame["at"]).dt.strftime("%Y-%m-%d %H:%M:%S")
         return frame.to_dict("records")

@@ -12,6 +12,10 @@ EXPORTS = [
     ("pa-team-grid", "pa-export", "productivity.team", "productivity_team"),
     ("st-ranks", "st-export", "strategic.read", "strategic_ranks"),
     ("audit-grid", "audit-export", "audit.read", "audit_log"),
+    ("us-grid", "us-export", "usage.read", "usage"),
+    ("fsu-grid", "fsu-list-export", "fsu.read", "frequent_service_users"),
+    ("rec-history", "rec-history-export", "records.load", "record_loads"),
+    ("rec-quarantine", "rec-quarantine-export", "records.load", "quarantined_rows"),
 ]
 
 

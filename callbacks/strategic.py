@@ -43,6 +43,7 @@ from layouts.strategic import (
     RECS_METHOD,
     TREND_METHOD,
 )
+from data_access.packs import list_packs, pack_pdf
 from layouts.strategic_pack import bcu_pack_html, pack_html
 
 
@@ -73,14 +74,30 @@ def _bcu_table(bcu: dict):
     if table is None or table.empty:
         return html.P("No data: the force's own records have no crimes of this area in the period.")
     ids = bcu.get("ids", {})
-    rows = [html.Tr([html.Td(r["unit"]), html.Td(fmt(r.get("recorded_per_1000_officers"))),
-                     html.Td(fmt(r.get("positive_outcome_rate"), "%")),
+    small = bcu.get("small", set())
+
+    def cell(row, measure, suffix=""):
+        text = fmt(row.get(measure), suffix)
+        if (row["unit"], measure) not in small:
+            return html.Td(text)
+        # Marked in words, not by colour alone.
+        return html.Td([text, " ", html.Span("small number", className="badge text-bg-warning small-number")])
+
+    rows = [html.Tr([html.Td(r["unit"]), cell(r, "recorded_per_1000_officers"),
+                     cell(r, "positive_outcome_rate", "%"),
                      html.Td("not ranked" if pd.isna(r.get("rank")) else f"{int(r['rank'])} of {int(r['ranked_of'])}"),
                      html.Td(_bcu_pack_link(r["unit"], ids.get(r["unit"])))])
             for r in table.sort_values("rank", na_position="last").to_dict("records")]
-    return html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
-                                           html.Th("Positive-outcome rate"), html.Th("Rank"), html.Th("")])),
-                       html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+    table_html = html.Table([html.Thead(html.Tr([html.Th("BCU"), html.Th("Crimes per 1,000 officers"),
+                                                 html.Th("Positive-outcome rate"), html.Th("Rank"), html.Th("")])),
+                             html.Tbody(rows)], className="table table-sm mb-1", id="st-bcu-table")
+    if not small:
+        return table_html
+    return html.Div([table_html, html.P(
+        [html.I(className="bi bi-exclamation-triangle me-1", **{"aria-hidden": "true"}),
+         f"'Small number': the figure rests on fewer than {bcu['threshold']} crimes (setting "
+         "suppression_threshold), so a few crimes either way move it a long way; the public page withholds "
+         "such figures."], className="small mb-1", id="st-bcu-small", role="note")])
 
 
 def _bcu_pack_link(name: str, bcu_id):
@@ -159,8 +176,26 @@ def _pack_view(store):
     return flask.Response(html_text, mimetype="text/html")
 
 
+def _packs_list(store):
+    """GET /strategic/packs: the monthly packs kept as PDF, for strategic readers."""
+    packs = [{"id": p["id"], "month": p["month"], "title": p["title"],
+              "made": f"{p['generated_at']:%d %b %Y %H:%M}", "size": f"{p['size_bytes'] / 1024:,.0f} KB"}
+             for p in list_packs(store, current_actor())]
+    return flask.render_template("packs.html", packs=packs)
+
+
+def _pack_download(store, pack_id):
+    """GET /strategic/packs/<id>: one kept pack as a PDF download."""
+    name, pdf = pack_pdf(store, current_actor(), pack_id)
+    return flask.Response(pdf, mimetype="application/pdf",
+                          headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def register(app, store) -> None:
     app.server.add_url_rule("/strategic/pack", "strategic_pack", lambda: _pack_view(store))
+    app.server.add_url_rule("/strategic/packs", "strategic_packs", lambda: _packs_list(store))
+    app.server.add_url_rule("/strategic/packs/<pack_id>", "strategic_pack_pdf",
+                            lambda pack_id: _pack_download(store, pack_id))
 
     @app.callback(Output("st-area", "options"), Output("st-area", "value"), Input("st-area", "id"))
     def area_options(_):

@@ -28,6 +28,8 @@ ACTIONS: dict[str, tuple[frozenset, str | None]] = {
     "record.read": (EVERYONE, None),  # and the crime sits in the reader's command, or is their own
     "task.complete": (COMMAND | {"officer", "staff"}, None),  # and the duty allows it (see below)
     "demand.read": (COMMAND | READ_ONLY, None),
+    # How far Beacon is used (sign-ins, tasks cleared, timeliness), by team: for the superintendent's meeting.
+    "usage.read": (frozenset({"inspector", "senior_leader", "administrator"}), None),
     "productivity.own": (EVERYONE, None),
     # Open to all, as the West Midlands seed's section access says; availability in it stays with the chain.
     "productivity.team": (EVERYONE, None),

@@ -19,3 +19,5 @@ from data_access import schema_ingest  # noqa: F401
 from data_access import schema_digest  # noqa: F401
 # [offline completions]
 from data_access import schema_completions  # noqa: F401
+# [monthly packs]
+from data_access import schema_packs  # noqa: F401

@@ -451,8 +451,13 @@ def bcu_view(store, actor, area: str) -> dict:
     ranks = bm.performance_ranks(tidy, basket, min_units=2)
     wide = tidy.pivot_table(index="unit", columns="measure", values="value").reset_index() \
         if not tidy.empty else pd.DataFrame(columns=["unit"])
+    # Inside Beacon the rates are shown whatever their size, but one resting on a count the public page
+    # would withhold carries a warning: a few crimes either way move it a long way.
+    percent = {m for m in basket if MEASURES[m]["unit"] == "%"}
+    small = bm.small_numbers(tidy, settings.suppression_threshold, percent) if not tidy.empty else set()
     return {"bcus": own["bcus"], "table": wide.merge(ranks, on="unit", how="left"), "tidy": tidy,
-            "ids": own["ids"], "data_as_of": own["data_as_of"], "period_days": settings.bcu_period_days}
+            "ids": own["ids"], "data_as_of": own["data_as_of"], "period_days": settings.bcu_period_days,
+            "small": small, "threshold": settings.suppression_threshold}
 
 
 def bcu_pack_views(store, actor, bcu_id) -> tuple[str, str, list[dict]]:

@@ -4,7 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.grid import no_rows
+from components.grid import csv_export, export_button, no_rows
 from components.jobs import job_tracker
 from scoring.settings_fsu import THEME_LABELS, THEMES, describe_fsu_settings
 
@@ -52,6 +52,7 @@ def _grid() -> dag.AgGrid:
         {"headerName": "LPA", "field": "lpa", "minWidth": 150},
         {"headerName": "Themes", "field": "themes", "minWidth": 150},
     ]
+    exported = [c["field"] for c in cols if c["field"] != "open"]
     return dag.AgGrid(
         id="fsu-grid", columnDefs=cols, rowData=[], getRowId="params.data.person_id",
         defaultColDef={"sortable": True, "resizable": True},
@@ -59,6 +60,7 @@ def _grid() -> dag.AgGrid:
                          "suppressRowClickSelection": True, "pagination": True, "paginationPageSize": 50,
                          **no_rows("No one on the list matches these filters, or no run yet."),
                          "suppressColumnVirtualisation": True},
+        csvExportParams=csv_export("beacon-frequent-service-users.csv", exported),
         className="fsu-grid", style={"height": "520px", "width": "100%"},
     )
 
@@ -85,7 +87,8 @@ def _main_page() -> html.Div:
                      dcc.Dropdown(id="fsu-priority", multi=True, placeholder="Any", className="scope-dropdown")],
                     xs=12, md=4),
         ], className="g-2 mb-2"),
-        html.Div(id="fsu-summary", className="small mb-1", role="status"),
+        html.Div([html.Div(id="fsu-summary", className="small", role="status"), export_button("fsu-list-export")],
+                 className="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-1"),
         _grid(),
         html.Div(id="fsu-grid-note"),
         dbc.Card(dbc.CardBody([

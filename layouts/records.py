@@ -4,6 +4,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components.grid import csv_export, export_button
 from components.jobs import job_tracker
 
 HISTORY_COLUMNS = [("Load", "id", 80), ("Status", "status", 110), ("Mapping", "mapping", 140),
@@ -14,13 +15,14 @@ QUARANTINE_COLUMNS = [("Table", "source_table", 120), ("File", "file", 200), ("L
                       ("Reason", "reason", 480)]
 
 
-def _grid(grid_id: str, columns, height: str) -> dag.AgGrid:
+def _grid(grid_id: str, columns, height: str, file_name: str) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id, rowData=[],
         columnDefs=[{"field": f, "headerName": h, "minWidth": w, "tooltipField": f} for h, f, w in columns],
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
         dashGridOptions={"pagination": True, "paginationPageSize": 20, "rowHeight": 40,
                          "rowSelection": {"mode": "singleRow", "enableClickSelection": True}},
+        csvExportParams=csv_export(file_name, [f for _h, f, _w in columns]),
         columnSize="responsiveSizeToFit", style={"height": height, "width": "100%"})
 
 
@@ -43,11 +45,14 @@ def layout(actor) -> html.Div:
                     "A load is one transaction: it is all in, or none of it is. Schedule: see docs/data-contract.md.",
                     className="small text-body-secondary mb-0")),
         card("Recent loads",
-             html.P("Select a load to see the rows it quarantined, with their file, line and reason.",
-                    className="small text-body-secondary"),
-             _grid("rec-history", HISTORY_COLUMNS, "360px"),
-             html.H3("Quarantined rows of the selected load", className="h6 mt-3"),
-             _grid("rec-quarantine", QUARANTINE_COLUMNS, "320px")),
+             html.Div([html.P("Select a load to see the rows it quarantined, with their file, line and reason.",
+                             className="small text-body-secondary mb-0"), export_button("rec-history-export")],
+                      className="d-flex flex-wrap align-items-center justify-content-between gap-2 mb-2"),
+             _grid("rec-history", HISTORY_COLUMNS, "360px", "beacon-record-loads.csv"),
+             html.Div([html.H3("Quarantined rows of the selected load", className="h6 mb-0"),
+                       export_button("rec-quarantine-export")],
+                      className="d-flex flex-wrap align-items-center justify-content-between gap-2 mt-3 mb-2"),
+             _grid("rec-quarantine", QUARANTINE_COLUMNS, "320px", "beacon-quarantined-rows.csv")),
         card("Completions made in Beacon",
              html.Div(id="rec-reconciliation", className="small mb-2"),
              dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}),

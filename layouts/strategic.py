@@ -85,6 +85,9 @@ def layout(actor) -> html.Div:
             dbc.Col(html.A([html.I(className="bi bi-printer me-2", **{"aria-hidden": "true"}), "Monthly pack"],
                            id="st-pack-link", href="/strategic/pack", target="_blank",
                            className="btn btn-outline-primary w-100 touch mt-md-4"), xs=6, md=3),
+            dbc.Col(html.A([html.I(className="bi bi-file-earmark-pdf me-2", **{"aria-hidden": "true"}),
+                            "Kept monthly packs (PDF)"], id="st-packs-link", href="/strategic/packs", target="_blank",
+                           className="btn btn-outline-secondary touch"), xs=12, className="text-md-end"),
         ], className="g-2 mt-2 mb-2"),
         html.Div(id="st-cost-note", role="note"),
         dcc.Store(id="st-data-changed"),  # set when an import or removal lands, so the figures redraw

@@ -30,13 +30,29 @@ def _ranks(view: dict, limit: int = 50) -> dict:
     return {"headers": ["Force", "Performance rank", "Cost rank", "Quadrant"], "rows": rows, "empty": None}
 
 
+def _flagged(bcu: dict, unit: str, measure: str, suffix: str = "") -> str:
+    """A BCU figure, marked in words when it rests on a count under the suppression threshold."""
+    text = fmt(bcu["table"].loc[bcu["table"]["unit"] == unit, measure].iloc[0]
+               if measure in bcu["table"] else None, suffix)
+    return f"{text} (small number)" if (unit, measure) in bcu.get("small", set()) else text
+
+
+def small_number_note(bcu: dict) -> str | None:
+    """The warning under a BCU table that has figures resting on small counts."""
+    if not bcu.get("small"):
+        return None
+    return (f"Small number: the figure rests on fewer than {bcu['threshold']} crimes (setting "
+            "suppression_threshold), so a few crimes either way move it a long way.")
+
+
 def _bcus(bcu: dict, selected: str | None = None) -> dict:
     table = bcu["table"]
     records = [] if table is None or table.empty else table.to_dict("records")
-    rows = [{"cells": [r["unit"], fmt(r.get("recorded_per_1000_officers")), fmt(r.get("positive_outcome_rate"), "%"),
+    rows = [{"cells": [r["unit"], _flagged(bcu, r["unit"], "recorded_per_1000_officers"),
+                       _flagged(bcu, r["unit"], "positive_outcome_rate", "%"),
                        "not ranked" if pd.isna(r.get("rank")) else str(int(r["rank"]))],
              "selected": r["unit"] == selected} for r in records]
-    return {"headers": BCU_HEADERS, "rows": rows,
+    return {"headers": BCU_HEADERS, "rows": rows, "note": small_number_note(bcu),
             "empty": "No data: the force's own records have no crimes of this area in the period."}
 
 
@@ -47,8 +63,8 @@ def _bcu_tiles(bcu_name: str, bcu: dict) -> list:
         return []
     r = row[0]
     ranked = not pd.isna(r.get("rank"))
-    tiles = [("Crimes per 1,000 officers", fmt(r.get("recorded_per_1000_officers")), ""),
-             ("Positive-outcome rate", fmt(r.get("positive_outcome_rate"), "%"), ""),
+    tiles = [("Crimes per 1,000 officers", _flagged(bcu, bcu_name, "recorded_per_1000_officers"), ""),
+             ("Positive-outcome rate", _flagged(bcu, bcu_name, "positive_outcome_rate", "%"), ""),
              ("Rank in the force", f"{int(r['rank'])} of {int(r['ranked_of'])}" if ranked else "not ranked",
               "among the force's BCUs" if ranked else "fewer than two BCUs have figures")]
     return [{"label": label, "value": value, "notes": [note]} for label, value, note in tiles]

@@ -9,6 +9,7 @@ from layouts import strategic
 from layouts import fsu
 from layouts import productivity
 from layouts import records
+from layouts import usage
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("productivity", "Productivity and availability", "productivity.own", productivity.layout),
     TabSpec("fsu", "Frequent service users", "fsu.read", fsu.layout),
     TabSpec("strategic", "Strategic", "strategic.read", strategic.layout),
+    TabSpec("usage", "Usage and adoption", "usage.read", usage.layout),
     TabSpec("records", "Force records", "records.load", records.layout),
     TabSpec("audit", "Audit log", "audit.read", audit.layout),
 ]

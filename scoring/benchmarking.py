@@ -146,3 +146,20 @@ def withhold_rate(numerator, denominator, threshold: int) -> bool:
         return True
     rest = int(denominator) - int(numerator)
     return any(0 < int(c) < threshold for c in (denominator, numerator, rest))
+
+
+def small_numbers(tidy: pd.DataFrame, threshold: int, percent: frozenset | set = frozenset()) -> set:
+    """(unit, measure) pairs whose figure rests on a count under the threshold, so it is shown with a warning.
+
+    tidy has unit, measure, value and n; for a measure in percent, n is the rate's denominator and the
+    events it counts and the rest are checked as the public page checks them.
+    """
+    out = set()
+    for r in tidy.itertuples():
+        if r.measure in percent and not pd.isna(r.value):
+            small = withhold_rate(round(r.value * r.n / 100), r.n, threshold)
+        else:
+            small = suppress(r.n, threshold) is None
+        if small:
+            out.add((r.unit, r.measure))
+    return out

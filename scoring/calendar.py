@@ -57,3 +57,11 @@ def working_days_between(start: date, end: date, settings: RuleSettings | None =
         d += timedelta(days=1)
         count += is_working_day(d, settings)
     return count
+
+
+def first_working_day(year: int, month: int, settings: RuleSettings | None = None) -> date:
+    """The month's first working day: its first weekday that is not a bank holiday."""
+    d = date(year, month, 1)
+    while not is_working_day(d, settings):
+        d += timedelta(days=1)
+    return d

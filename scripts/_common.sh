@@ -41,6 +41,18 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
 }
 
+# ensure_pdf_libraries: the Pango libraries WeasyPrint draws the monthly pack's PDF with.
+ensure_pdf_libraries() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: the pip install says what is missing
+    local pkg missing=()
+    for pkg in libpango-1.0-0 libpangoft2-1.0-0; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    say "the monthly pack's PDF needs ${missing[*]}: installing"
+    apt_install "${missing[@]}" || warn "could not install ${missing[*]}; the PDF pack will fail until they are installed"
+}
+
 # ---------------------------------------------------------------- PostgreSQL server
 
 # Is something accepting TCP connections on HOST PORT?

@@ -81,6 +81,7 @@ beacon_setup() {
         _create_venv "$py"
     fi
 
+    ensure_pdf_libraries
     local key
     key=$(_install_key)
     if [[ -f $BEACON_STAMP && $(cat "$BEACON_STAMP") == "$key" ]] \

@@ -5,7 +5,8 @@
 #   bash scripts/test.sh -k login -x  # arguments go to pytest
 #
 # Installs (Debian, via apt-get) what is missing: chromium + chromium-driver for the
-# browser tests and a PostgreSQL server for the PostgreSQL tests.
+# browser tests, a PostgreSQL server for the PostgreSQL tests, and poppler-utils (pdftotext) for the
+# PDF pack's tests.
 #   BEACON_TEST_PG_URL   default postgresql://postgres@127.0.0.1:5432/test;
 #                        set it to "" to skip the PostgreSQL tests (not allowed when CI=true)
 #   BEACON_TEST_REDIS_URL default redis://127.0.0.1:6379/15 (a local redis-server is installed and
@@ -244,10 +245,17 @@ ensure_redis() {
     fi
 }
 
+ensure_pdftotext() {
+    command -v pdftotext >/dev/null 2>&1 && return 0
+    say "pdftotext missing: installing Debian's poppler-utils (the PDF pack's tests read its text)"
+    apt_install poppler-utils || die "could not install poppler-utils; run:  sudo apt-get install -y poppler-utils"
+}
+
 ensure_chromium
 ensure_axe
 ensure_postgres
 ensure_redis
+ensure_pdftotext
 
 say "running: python -m pytest $*"
 set +e

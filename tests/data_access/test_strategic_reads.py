@@ -203,3 +203,25 @@ def test_home_force_comes_from_the_setting_then_the_administrator_then_the_organ
     with store.engine.connect() as conn:
         writes = conn.execute(select(func.count()).where(audit_log.c.object_type == "home_force")).scalar()
     assert writes == 2
+
+
+def test_internal_bcu_rates_from_small_counts_carry_a_warning(sqlite_store):
+    import dataclasses
+
+    from callbacks.strategic import _bcu_table
+    from data_access.strategic import strategic_settings
+
+    leader = actor_for(sqlite_store, "leader")
+    view = bcu_view(sqlite_store, leader, "burglary")
+    counts = view["tidy"].set_index(["unit", "measure"])["n"]
+    assert view["threshold"] == strategic_settings(sqlite_store).suppression_threshold
+    assert view["small"] == {k for k, n in counts.items() if n < view["threshold"]} | \
+        {k for k in view["small"] if k[1] == "positive_outcome_rate"}
+    # Past every count the force holds, every internal figure rests on a small number and says so.
+    sqlite_store.strategic = dataclasses.replace(strategic_settings(sqlite_store),
+                                                 suppression_threshold=int(counts.max()) + 1)
+    view = bcu_view(sqlite_store, leader, "burglary")
+    assert view["small"] == set(counts.index)
+    text = str(_bcu_table(view))
+    assert text.count("small number") == len(counts) and "st-bcu-small" in text
+    assert f"fewer than {int(counts.max()) + 1} crimes" in text

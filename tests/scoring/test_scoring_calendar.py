@@ -55,3 +55,11 @@ def test_victim_contact_due_standard_and_enhanced():
 def test_working_days_between():
     assert working_days_between(date(2026, 12, 24), date(2027, 1, 5)) == 5
     assert working_days_between(date(2026, 3, 9), date(2026, 3, 9)) == 0
+
+
+def test_first_working_day_of_a_month_skips_weekends_and_bank_holidays():
+    from scoring.calendar import first_working_day
+
+    assert first_working_day(2027, 1) == date(2027, 1, 4)  # New Year's Day a Friday, then the weekend
+    assert first_working_day(2026, 12) == date(2026, 12, 1)
+    assert first_working_day(2026, 11) == date(2026, 11, 2)  # 1 November 2026 is a Sunday

@@ -122,3 +122,13 @@ def test_every_strategic_setting_is_documented():
     text = DOC.read_text()
     missing = [d["name"] for d in describe_strategic_settings() if f"`{d['name']}`" not in text]
     assert not missing, f"settings missing from docs/strategic.md: {missing}"
+
+
+def test_internal_rates_from_small_counts_are_flagged():
+    tidy = pd.DataFrame([
+        ("North", "recorded_per_1000_officers", 40.0, 200), ("South", "recorded_per_1000_officers", 3.0, 6),
+        ("North", "positive_outcome_rate", 95.0, 100),  # 5 not positive: a small count behind the rate
+        ("South", "positive_outcome_rate", 50.0, 40),
+    ], columns=["unit", "measure", "value", "n"])
+    flagged = bm.small_numbers(tidy, 10, {"positive_outcome_rate"})
+    assert flagged == {("South", "recorded_per_1000_officers"), ("North", "positive_outcome_rate")}

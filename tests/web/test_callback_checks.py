@@ -105,6 +105,16 @@ CHECKS = {
                             {"worklist.read"}),
     "audit-digest.children": ("admin", {"main-tabs.active_tab": "audit"}, ["main-tabs.active_tab"],
                               {"digest.status"}),
+    "..us-scope.options": ("inspector", {}, ["us-scope.id"], {"usage.read"}),
+    "..us-sign-ins.figure": ("inspector", {"us-scope.value": "SCOPE", "main-tabs.active_tab": "usage"},
+                             ["us-scope.value"], {"usage.read"}),
+    "us-grid.exportDataAsCsv": ("inspector", {"us-export.n_clicks": 1}, ["us-export.n_clicks"], {"usage.read"}),
+    "fsu-grid.exportDataAsCsv": ("analyst", {"fsu-list-export.n_clicks": 1}, ["fsu-list-export.n_clicks"],
+                                 {"fsu.read"}),
+    "rec-history.exportDataAsCsv": ("admin", {"rec-history-export.n_clicks": 1}, ["rec-history-export.n_clicks"],
+                                    {"records.load"}),
+    "rec-quarantine.exportDataAsCsv": ("admin", {"rec-quarantine-export.n_clicks": 1},
+                                       ["rec-quarantine-export.n_clicks"], {"records.load"}),
 }
 
 
@@ -136,7 +146,7 @@ def test_callback_runs_its_permission_checks(app, client, store, prefix):
     values = dict(values)
     if values.get("pa-officer.value") == "OFFICER":
         values["pa-officer.value"] = actor_for(store, "officer").officer_id
-    for key in ("dm-scope.value", "pa-scope.value"):
+    for key in ("dm-scope.value", "pa-scope.value", "us-scope.value"):
         if values.get(key) == "SCOPE":
             from data_access.worklist import scope_choices
 
@@ -182,6 +192,10 @@ def test_unknown_actions_and_missing_actors_are_refused():
     ("pa-team-grid.exportDataAsCsv", "pa-export", "officer", None),
     ("st-ranks.exportDataAsCsv", "st-export", "leader", "officer"),
     ("audit-grid.exportDataAsCsv", "audit-export", "admin", "inspector"),
+    ("us-grid.exportDataAsCsv", "us-export", "inspector", "sergeant"),
+    ("fsu-grid.exportDataAsCsv", "fsu-list-export", "analyst", "inspector"),
+    ("rec-history.exportDataAsCsv", "rec-history-export", "admin", "leader"),
+    ("rec-quarantine.exportDataAsCsv", "rec-quarantine-export", "admin", "analyst"),
 ])
 def test_a_grid_export_is_audited_and_refused_to_those_who_cannot_read_the_grid(app, store, output, button,
                                                                                allowed_user, refused_user):

@@ -291,3 +291,14 @@ def test_the_bcu_pack_shows_names_as_text_and_says_when_it_has_no_data(app):
     assert f"A BCU of {HOSTILE}, compared with the force's other BCUs." in paragraphs
     assert any("no crimes of this area in the period for this BCU" in p for p in paragraphs)
     assert any("no crimes of this area in the period." in p for p in paragraphs)
+
+
+def test_the_pack_marks_bcu_figures_resting_on_small_numbers(app):
+    views, bcus = _pack_views()
+    bcus[0] |= {"small": {("North <b>", "positive_outcome_rate")}, "threshold": 10}
+    with app.server.test_request_context("/strategic/pack"):
+        root, texts = parse(pack_html(views, bcus, "18 Nov 2026 09:14"))
+    assert_no_markup_in_text(texts)
+    _ranks, bcu_table = root.all("table")
+    assert table_shape(bcu_table)[1] == [["North <b>", "1,500", "9.9% (small number)", "1"]]
+    assert any(t.startswith("Small number: the figure rests on fewer than 10 crimes") for t in texts)

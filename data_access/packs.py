@@ -1,0 +1,129 @@
+"""The monthly pack as PDF: made on the first working day of each month, kept, and listed for download.
+
+    python -m data_access.packs monthly --as USERNAME [--force] [--database-url URL] [--cache-dir DIR]
+
+A scheduler runs it every weekday morning; it makes the month's pack only on the month's first working
+day (scoring.calendar), or at once with --force, as the named account (a senior leader, analyst or
+administrator, whose force the pack is for). Making one again replaces that month's.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import flask
+from sqlalchemy import select
+
+from data_access.audit import record_event, write_audit
+from data_access.clock import now_local
+from data_access.errors import AccessDenied, NotFound
+from data_access.schema_packs import monthly_pack
+from data_access.strategic import bcu_view, benchmark_view, check_reader, strategic_settings
+from scoring.calendar import first_working_day
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def pack_due(day, settings) -> bool:
+    """True on the first working day of day's month, when the scheduled job makes that month's pack."""
+    return day == first_working_day(day.year, day.month, settings)
+
+
+def pack_html_for(store, actor) -> tuple[str, str]:
+    """(title, HTML) of the whole monthly pack for the actor's force, as GET /strategic/pack shows it."""
+    from layouts.strategic_pack import pack_html
+
+    check_reader(actor)
+    areas = list(strategic_settings(store).area_ids())
+    views = [benchmark_view(store, actor, a) for a in areas]
+    bcus = [bcu_view(store, actor, a) for a in areas]
+    generated = now_local().strftime("%d %b %Y %H:%M")
+    # The job runs outside a request: a small Flask app of its own finds the same templates, escaping included.
+    app = flask.Flask(__name__, template_folder=str(TEMPLATES))
+    with app.app_context():
+        text = pack_html(views, bcus, generated)
+    return f"Monthly performance pack - {views[0]['force_name'] or 'no force selected'}", text
+
+
+def html_to_pdf(text: str) -> bytes:
+    """The pack's HTML as PDF (print styles apply, so the print button is left out)."""
+    from weasyprint import HTML
+
+    return HTML(string=text, base_url=str(TEMPLATES)).write_pdf()
+
+
+def make_monthly_pack(store, actor, force: bool = False) -> dict:
+    """Make and keep this month's pack on its first working day (any day with force); says what it did."""
+    check_reader(actor)
+    today = store.today()
+    if not force and not pack_due(today, store.settings):
+        return {"status": "not_due", "month": f"{today:%Y-%m}",
+                "due_on": first_working_day(today.year, today.month, store.settings).isoformat()}
+    title, text = pack_html_for(store, actor)
+    pdf = html_to_pdf(text)
+    month = f"{today:%Y-%m}"
+    row = {"title": title, "generated_at": now_local(), "generated_by": actor.username, "size_bytes": len(pdf),
+           "pdf": pdf}
+    with store.engine.begin() as conn:
+        existing = conn.execute(select(monthly_pack.c.id).where(monthly_pack.c.month == month)).scalar()
+        if existing is None:
+            pack_id = conn.execute(monthly_pack.insert().values(month=month, **row)).inserted_primary_key[0]
+        else:
+            conn.execute(monthly_pack.update().where(monthly_pack.c.id == existing).values(**row))
+            pack_id = existing
+        write_audit(conn, actor, "write", "monthly_pack", pack_id, detail={"month": month, "bytes": len(pdf)})
+    return {"status": "made", "month": month, "id": int(pack_id), "bytes": len(pdf)}
+
+
+def list_packs(store, actor) -> list[dict]:
+    """Every kept pack, newest month first, without its PDF."""
+    check_reader(actor)
+    cols = [monthly_pack.c.id, monthly_pack.c.month, monthly_pack.c.title, monthly_pack.c.generated_at,
+            monthly_pack.c.size_bytes]
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(*cols).order_by(monthly_pack.c.month.desc())).mappings()]
+
+
+def pack_pdf(store, actor, pack_id) -> tuple[str, bytes]:
+    """(file name, PDF) of one kept pack; its download is audited as an export."""
+    check_reader(actor)
+    try:
+        pack_id = int(pack_id)
+    except (TypeError, ValueError):
+        raise NotFound("no such pack") from None
+    with store.engine.connect() as conn:
+        row = conn.execute(select(monthly_pack.c.month, monthly_pack.c.pdf)
+                           .where(monthly_pack.c.id == pack_id)).mappings().first()
+    if row is None:
+        raise NotFound("no such pack")
+    record_event(store, actor, "export", "monthly_pack", pack_id)
+    return f"beacon-monthly-pack-{row['month']}.pdf", bytes(row["pdf"])
+
+
+def main(argv=None) -> int:
+    from data_access.cli import add_store_options, named_actor, store_from_args
+
+    ap = argparse.ArgumentParser(prog="python -m data_access.packs", description=__doc__.splitlines()[0])
+    ap.add_argument("command", choices=["monthly"])
+    ap.add_argument("--as", dest="username", required=True, help="a senior leader, analyst or administrator")
+    ap.add_argument("--force", action="store_true", help="make the pack now, whatever the day")
+    add_store_options(ap)
+    args = ap.parse_args(argv)
+    store = store_from_args(args)
+    actor = named_actor(store, args.username)
+    if actor is None:
+        return 2
+    try:
+        result = make_monthly_pack(store, actor, force=args.force)
+    except AccessDenied as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    if result["status"] == "not_due":
+        print(f"no pack today: this month's is made on {result['due_on']}")
+    else:
+        print(f"pack for {result['month']} made ({result['bytes']:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

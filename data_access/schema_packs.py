@@ -1,0 +1,18 @@
+"""Monthly packs kept as PDF: one row per month, made by the scheduled job and listed for download."""
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Table
+
+from data_access.schema import metadata
+
+monthly_pack = Table(
+    "monthly_pack",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("month", String(7), nullable=False, unique=True),  # YYYY-MM, the month the pack opens
+    Column("title", String(200), nullable=False),
+    Column("generated_at", DateTime, nullable=False),
+    Column("generated_by", String(60), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    # Kept in the database, so every host behind the same database serves the same packs.
+    Column("pdf", LargeBinary, nullable=False),
+)
