@@ -35,6 +35,10 @@ class _DiskBackend:
     def add(self, key: str, value, expire: float) -> bool:
         return self._cache.add(key, value, expire=expire, retry=True)
 
+    def seconds_left(self, key: str) -> float | None:
+        _value, expires_at = self._cache.get(key, default=None, expire_time=True)
+        return None if expires_at is None else expires_at - time.time()
+
     def release(self, key: str, token: str) -> None:
         # Only our own lock: after an expiry another caller may hold the key now.
         with self._cache.transact(retry=True):
@@ -116,6 +120,14 @@ class _RedisBackend:
         except self._errors as exc:
             self._failed("lock", exc)
             return True
+
+    def seconds_left(self, key: str) -> float | None:
+        try:
+            ms = self._client.pttl(self.prefix + key)
+        except self._errors as exc:
+            self._failed("read", exc)
+            return None
+        return None if ms < 0 else ms / 1000
 
     def release(self, key: str, token: str) -> None:
         try:
@@ -230,6 +242,10 @@ class ResultCache:
     def peek(self, name: str, version: str, scope_key: str, *extra):
         """The cached value for this key, or None; never computes."""
         return self._cache.get(self.make_key(name, version, scope_key, *extra))
+
+    def seconds_left(self, name: str, version: str, scope_key: str, *extra) -> float | None:
+        """How long this entry has before it expires (None when absent or without expiry)."""
+        return self._cache.seconds_left(self.make_key(name, version, scope_key, *extra))
 
     def put(self, value, name: str, version: str, scope_key: str, *extra, expire: float | None = None) -> None:
         self._cache.set(self.make_key(name, version, scope_key, *extra), value, expire=expire or self.ttl)

@@ -47,7 +47,10 @@ def _request_id() -> str:
 
 def _callback_label(callback_map) -> str:
     """The callback's output as registered; anything else is 'unknown', so labels stay few."""
-    body = flask.request.get_json(silent=True, cache=True)
+    request = flask.request
+    if request.max_content_length is not None and (request.content_length or 0) > request.max_content_length:
+        return "unknown"  # refused for its size: its body is never read, here or anywhere
+    body = request.get_json(silent=True, cache=True)
     output = body.get("output") if isinstance(body, dict) else None
     return output if isinstance(output, str) and output in callback_map else "unknown"
 

@@ -40,6 +40,7 @@ def test_values_round_trip_through_redis_with_an_expiry(cache, redis_url, prefix
     raw = redis.Redis.from_url(redis_url)
     ttl = raw.pttl(prefix + cache.make_key("n", "1", "s"))
     assert 0 < ttl <= 30_000
+    assert 0 < cache.seconds_left("n", "1", "s") <= 30 and cache.seconds_left("n", "2", "s") is None
     cache.put("default", "m", "1", "s")
     assert 0 < raw.pttl(prefix + cache.make_key("m", "1", "s")) <= cache.ttl * 1000
     raw.close()
