@@ -43,6 +43,25 @@ def test_deriving_again_with_nothing_new_writes_nothing(store):
     assert (counts["bail_inserted"], counts["bail_updated"], counts["bail_deleted"]) == (0, 0, 0)
 
 
+def test_deriving_in_small_batches_gives_the_tasks_one_pass_gives(store, monkeypatch):
+    fields = (task.c.crime_id, task.c.task_key, task.c.due_date, task.c.status, task.c.completion, task.c.rule_id)
+    with store.engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            before = set(conn.execute(select(*fields)).all())
+            bails = conn.execute(select(func.count()).select_from(bail)).scalar()
+            conn.execute(task.delete())
+            conn.execute(bail.delete())
+            monkeypatch.setattr("data_access.task_derivation.DERIVE_BATCH", 37)
+            counts = derive_tasks(conn, store.settings, store.today(), None)
+            after = set(conn.execute(select(*fields)).all())
+        finally:
+            trans.rollback()
+    assert counts["crimes"] > 37 * 3
+    assert counts["inserted"] == len(before) and after == before
+    assert counts["bail_inserted"] == bails
+
+
 def test_a_review_recorded_in_the_source_closes_the_task_and_opens_the_next(store):
     officer = actor_for(store, "officer")
     t = open_task_of(store, officer.officer_id, "supervisor_review")
