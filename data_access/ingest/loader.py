@@ -45,6 +45,7 @@ RAW_LIMIT = 2000  # characters of a quarantined row kept
 # fewer are looked up by IN lists (an hourly extract of a few thousand rows need not read millions).
 WHOLE_ENTITY = 20_000
 WRITE_CHUNK = 50_000  # rows turned into dicts and handed to the driver at a time
+HASH_CHUNK = 100_000  # rows turned into text at a time for their content hash
 COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantined")
 # Rows that belong to a Beacon record and go with it when the source deletes it. Anything else still naming a
 # record refuses its deletion (quarantined as still referenced), as the database's foreign keys would.
@@ -230,8 +231,11 @@ def _keys_of(frame: pd.DataFrame, contract: SourceTable) -> pd.Series:
 
 def _content_hash(frame: pd.DataFrame, contract: SourceTable) -> pd.Series:
     cols = [c.name for c in contract.columns if c.name not in ("change_marker", "deleted")]
-    text_ = frame[cols].astype(str)
-    hashed = pd.util.hash_pandas_object(text_, index=False).to_numpy(np.uint64)
+    # A row's hash depends on that row alone, so a slice at a time gives the same hashes with one slice's
+    # text in memory rather than the whole table's.
+    parts = [pd.util.hash_pandas_object(frame.iloc[i:i + HASH_CHUNK][cols].astype(str), index=False)
+             .to_numpy(np.uint64) for i in range(0, len(frame), HASH_CHUNK)]
+    hashed = np.concatenate(parts) if parts else np.array([], dtype=np.uint64)
     return pd.Series([f"{h:016x}" for h in hashed], index=frame.index, dtype=object)
 
 
@@ -647,6 +651,11 @@ def _one_load_at_a_time(conn) -> None:
         raise LoadFailed("another load is in progress: try again when it has finished")
 
 
+# The tables whose source keys a later table in the load order may name (so their key maps are kept).
+_NEEDED_AFTER = {name: {col.ref for later in ORDER[i + 1:] for col in TABLES[later].columns if col.ref}
+                 for i, name in enumerate(ORDER)}
+
+
 def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set, _Context]:
     _one_load_at_a_time(conn)
     # A write first: on SQLite it takes the database's write lock for the whole load (see _new_ids).
@@ -665,6 +674,8 @@ def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set,
         if name in tables:
             # Each table is read here and dropped after its load, so the largest table bounds the memory.
             _load_table(ctx, tables[name](), counts, quarantine)
+            for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
+                del ctx.keys[entity]  # no later table names these records: their key maps would only hold memory
     return counts, quarantine, ctx.changed_crimes, ctx
 
 
