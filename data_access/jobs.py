@@ -170,6 +170,8 @@ def submit(store, actor, label: str, kind: str, args: dict | None = None, upload
             log.exception("job %s could not be sent to the workers", job_id)
             _finish(store, job_id, "failed", message=f"not started: the job queue is unreachable ({type(exc).__name__})")
             runner(store).set_progress(job_id, 100, "failed")
+            with store.engine.begin() as conn:
+                conn.execute(job_upload.delete().where(job_upload.c.job_id == job_id))
     else:
         jobs = runner(store)
         jobs.submit(job_id, lambda: run_recorded(store, job_id, kind, args))
