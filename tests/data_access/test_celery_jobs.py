@@ -58,7 +58,8 @@ class Deployment:
         """The worker as README documents it, with the test kinds included."""
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "worker", "worker", "--concurrency", "1", "--loglevel", "INFO",
-             "--include", "tests.celery_kinds", "--without-gossip", "--without-mingle"],
+             "--include", "tests.celery_kinds", "--without-gossip", "--without-mingle",
+             "--hostname", f"{self.prefix.rstrip(':')}@%h"],
             cwd=ROOT, env={**self.env, "BEACON_CACHE_DIR": str(self.tmp / "cache-worker")},
             stdout=self.log.open("w"), stderr=subprocess.STDOUT)
 
@@ -229,6 +230,8 @@ def test_the_beat_schedule_names_tasks_the_worker_has():
     # Nothing configured, nothing scheduled; a time that is not cron names its setting.
     bare = Config(database_url="sqlite://", secret_key="test-secret", data_dir=Path("."), testing=True)
     assert beat_schedule(bare) == {}
+    with pytest.raises(ValueError, match="BEACON_REDIS_URL"):  # the progress must be where every process reads it
+        Config(database_url="sqlite://", secret_key="x", data_dir=Path("."), celery_broker_url="redis://h/1")
     with pytest.raises(ValueError, match="BEACON_FSU_CRON"):
         beat_schedule(Config(database_url="sqlite://", secret_key="x", data_dir=Path("."), fsu_as="analyst",
                              fsu_cron="3 am"))
