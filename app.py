@@ -388,8 +388,9 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         # second or so from cold, so the first leader to open the Strategic tab does not wait; and the sign-in
         # throttle rows whose failures are forgotten.
         tasks = [ensure_snapshot, warm_force_figures, prune]
-        if config.digest_hour is not None:
-            # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own.
+        if config.digest_hour is not None and not config.celery_broker_url:
+            # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own
+            # (with Celery, beat sends them: data_access/schedule.py).
             tasks.append(housekeeping_task(config.digest_hour))
         app.beacon_housekeeping = jobs.start_housekeeping(store, tasks, config.housekeeping_minutes * 60)
         # Plotly's first figure and the first full garbage collection cost 0.2-0.4 s: paid here, not by the

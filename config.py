@@ -98,6 +98,18 @@ class Config:
     public_url: str = ""
     # Force-local hour from which the housekeeping thread sends the day's digests; None: only the command does.
     digest_hour: int | None = None
+    # A Redis URL: jobs started on screen then run on Celery workers (worker.py), and beat runs the schedule.
+    celery_broker_url: str | None = None
+    # When beat runs each scheduled job, as cron fields in the force's time zone; empty: not scheduled.
+    full_load_cron: str = "30 2 * * *"
+    hourly_load_cron: str = "10 6-23 * * *"
+    # The folder or staging URL the hourly incremental extract is written to; None: BEACON_SOURCE.
+    hourly_source: str | None = None
+    pack_cron: str = "0 7 * * 1-5"
+    fsu_cron: str = "0 3 * * *"
+    # The accounts the scheduled monthly pack and frequent-service-user refresh run as; None: not scheduled.
+    pack_as: str | None = None
+    fsu_as: str | None = None
 
     def __post_init__(self):
         self.data_dir = Path(self.data_dir)
@@ -121,6 +133,9 @@ class Config:
             raise ValueError("BEACON_SMTP_ATTEMPTS must be at least 1")
         if self.digest_hour is not None and not 0 <= self.digest_hour <= 23:
             raise ValueError("BEACON_DIGEST_HOUR must be an hour from 0 to 23")
+        if self.celery_broker_url and not self.redis_url:
+            # The workers write a job's progress where every web process reads it.
+            raise ValueError("BEACON_CELERY_BROKER_URL needs BEACON_REDIS_URL as well (it may name the same server)")
 
 
 def from_env() -> Config:
@@ -163,6 +178,14 @@ def from_env() -> Config:
         public_url=os.environ.get("BEACON_PUBLIC_URL", "").strip(),
         digest_hour=int(os.environ["BEACON_DIGEST_HOUR"]) if os.environ.get("BEACON_DIGEST_HOUR", "").strip()
         else None,
+        celery_broker_url=os.environ.get("BEACON_CELERY_BROKER_URL", "").strip() or None,
+        full_load_cron=os.environ.get("BEACON_FULL_LOAD_CRON", "30 2 * * *").strip(),
+        hourly_load_cron=os.environ.get("BEACON_HOURLY_LOAD_CRON", "10 6-23 * * *").strip(),
+        hourly_source=os.environ.get("BEACON_HOURLY_SOURCE") or None,
+        pack_cron=os.environ.get("BEACON_PACK_CRON", "0 7 * * 1-5").strip(),
+        fsu_cron=os.environ.get("BEACON_FSU_CRON", "0 3 * * *").strip(),
+        pack_as=os.environ.get("BEACON_PACK_AS", "").strip() or None,
+        fsu_as=os.environ.get("BEACON_FSU_AS", "").strip() or None,
     )
 
 

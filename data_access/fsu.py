@@ -17,7 +17,6 @@ import pandas as pd
 from sqlalchemy import and_, select
 
 from data_access import jobs
-from data_access.accounts import load_actor
 from data_access.actor import Actor
 from data_access.audit import write_audit
 from data_access.clock import now_local
@@ -75,16 +74,17 @@ def request_run(store, actor: Actor) -> int:
 def start_refresh(store, actor: Actor) -> int:
     """Queue a run and start it as a background job; returns the job id the screen follows."""
     run_id = request_run(store, actor)
+    return jobs.submit(store, actor, "fsu-refresh", "fsu-refresh", {"run_id": run_id})
 
-    def work(progress):
-        # The job may wait behind another: the account must still hold the permission when it starts.
-        current = load_actor(store, actor.user_id)
-        if not role_allows(current, "fsu.refresh"):
-            _finish(store, None, run_id, "failed", message="the account that queued the run lost the permission")
-            raise AccessDenied("the frequent-service-user permission is required")
-        return execute_run(store, current, run_id, progress)
 
-    return jobs.start(store, actor, "fsu-refresh", work)
+@jobs.job_kind("fsu-refresh")
+def refresh_job(store, actor, progress, run_id: int) -> dict:
+    """The refresh job: run run_id, if the account still holds the permission."""
+    # The job may wait behind another: the account must still hold the permission when it starts.
+    if not role_allows(actor, "fsu.refresh"):
+        _finish(store, None, run_id, "failed", message="the account that queued the run lost the permission")
+        raise AccessDenied("the frequent-service-user permission is required")
+    return execute_run(store, actor, run_id, progress)
 
 
 def run_now(store, actor: Actor, progress=None, run_date=None) -> dict:

@@ -1,10 +1,13 @@
-"""Background jobs: long work started from the screen runs on a worker thread; its state is kept for polling."""
+"""Background jobs: long work started from the screen runs on the job thread or a Celery worker; its state is kept for polling."""
 
-# A job runs in the web process on one worker thread, not in a forked process: a fork copies the
-# parent's open SQLite and diskcache connections and any lock another request thread held at that
-# moment, which can leave the child waiting for ever. The job row (status, result) is in the database
-# and the progress in the diskcache beside the result cache, so any web process can answer a poll.
+# By default a job runs in the web process on one worker thread, not in a forked process: a fork copies
+# the parent's open SQLite and diskcache connections and any lock another request thread held at that
+# moment, which can leave the child waiting for ever. With BEACON_CELERY_BROKER_URL set, the web process
+# only records the job and sends its kind and plain arguments to the Celery workers (data_access/job_queue.py).
+# Either way the job row (status, result) is in the database and the progress in Redis (or the diskcache
+# beside the result cache), so any web process can answer a poll.
 
+import importlib
 import json
 import logging
 import threading
@@ -20,7 +23,7 @@ from data_access.audit import write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, BadRequest
 from data_access.permissions import require
-from data_access.schema import job
+from data_access.schema import job, job_upload
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,28 @@ log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=30)
 QUEUED_TOO_LONG = timedelta(hours=12)
 PROGRESS_TTL_SECONDS = 24 * 3600
+
+# Each kind of job is a function fn(store, actor, progress, **args) -> JSON result, registered by name, so
+# the job thread and a Celery worker run the same code from the same plain arguments. actor is the starter's
+# account as it is when the job starts (None once it is inactive): the kind checks it may still do the work.
+KINDS: dict = {}
+# The modules that register kinds, imported by a worker before it runs any job.
+KIND_MODULES = ("data_access.strategic_imports", "data_access.fsu", "data_access.records_admin")
+
+
+def job_kind(name: str):
+    """Register the decorated function as the job kind name."""
+    def register(fn):
+        KINDS[name] = fn
+        return fn
+    return register
+
+
+def job_kinds() -> dict:
+    """Every registered job kind, its modules imported."""
+    for module in KIND_MODULES:
+        importlib.import_module(module)
+    return KINDS
 
 
 class JobRunner:
@@ -117,16 +142,74 @@ def start_housekeeping(store, tasks, every_seconds: float = 600) -> threading.Ev
     return stop
 
 
-def start(store, actor, kind: str, work) -> int:
-    """Record a job for actor and run work(progress(percent, label)) on the job thread; returns the job id."""
-    # work returns a JSON-serialisable result, which the job row keeps for the page.
+def _record(store, actor, kind: str, upload: bytes | None = None) -> int:
+    """A queued job row for actor (and its uploaded file); returns the job id."""
     with store.engine.begin() as conn:
         job_id = int(conn.execute(job.insert().values(
             kind=kind, account_id=actor.user_id, status="queued", created_at=now_local(),
         )).inserted_primary_key[0])
+        if upload is not None:
+            conn.execute(job_upload.insert().values(job_id=job_id, data=upload))
         write_audit(conn, actor, "write", "job", job_id, detail={"kind": kind, "status": "queued"})
+    runner(store).set_progress(job_id, 0, "waiting to start")
+    return job_id
+
+
+def submit(store, actor, label: str, kind: str, args: dict | None = None, upload: bytes | None = None) -> int:
+    """Record a job labelled label for actor and run the registered kind with args (plain JSON) and the upload;
+    on the Celery workers when configured, else on the job thread. Returns the job id."""
+    if kind not in job_kinds():
+        raise ValueError(f"no job kind {kind!r}")
+    args = json.loads(json.dumps(args or {}))  # what a Celery message carries: no closures, no objects
+    job_id = _record(store, actor, label, upload)
+    queue = getattr(store, "job_queue", None)
+    if queue is not None:
+        try:
+            queue.send(job_id, kind, args)
+        except Exception as exc:  # noqa: BLE001 - the broker is down: the job ends failed, not queued for ever
+            log.exception("job %s could not be sent to the workers", job_id)
+            _finish(store, job_id, "failed", message=f"not started: the job queue is unreachable ({type(exc).__name__})")
+            runner(store).set_progress(job_id, 100, "failed")
+            with store.engine.begin() as conn:
+                conn.execute(job_upload.delete().where(job_upload.c.job_id == job_id))
+    else:
+        jobs = runner(store)
+        jobs.submit(job_id, lambda: run_recorded(store, job_id, kind, args))
+    return job_id
+
+
+def run_recorded(store, job_id: int, kind: str, args: dict) -> None:
+    """Run a recorded job of a registered kind: what the job thread and a Celery worker both do."""
+    from data_access.accounts import load_actor
+
+    with store.engine.connect() as conn:
+        row = conn.execute(select(job.c.account_id).where(job.c.id == job_id)).first()
+        upload = conn.execute(select(job_upload.c.data).where(job_upload.c.job_id == job_id)).scalar()
+    if row is None:
+        log.error("job %s is not recorded: nothing run", job_id)
+        return
+    extra = {} if upload is None else {"upload": bytes(upload)}
+
+    def work(progress):
+        fn = job_kinds().get(kind)
+        if fn is None:  # a worker older than the web process that sent it
+            raise RuntimeError(f"this worker has no job kind {kind!r}")
+        return fn(store, load_actor(store, row.account_id), progress, **args, **extra)
+
+    try:
+        _run(store, runner(store), job_id, work)
+    finally:
+        if upload is not None:
+            with store.engine.begin() as conn:
+                conn.execute(job_upload.delete().where(job_upload.c.job_id == job_id))
+
+
+def start(store, actor, kind: str, work) -> int:
+    """Record a job for actor and run work(progress(percent, label)) on this process's job thread; returns the job id."""
+    # work returns a JSON-serialisable result, which the job row keeps for the page. A closure cannot
+    # travel to another process: work meant for the Celery workers is a registered kind (submit).
+    job_id = _record(store, actor, kind)
     jobs = runner(store)
-    jobs.set_progress(job_id, 0, "waiting to start")
     jobs.submit(job_id, lambda: _run(store, jobs, job_id, work))
     return job_id
 
@@ -139,9 +222,15 @@ def _finish(store, job_id: int, status: str, result=None, message: str | None = 
 
 
 def _run(store, jobs: JobRunner, job_id: int, work) -> None:
+    with store.engine.begin() as conn:
+        claimed = conn.execute(job.update().where(job.c.id == job_id, job.c.status == "queued")
+                               .values(status="running", started_at=now_local())).rowcount
+    if not claimed:
+        # A message delivered again after its worker stopped: the job was started once, and is not run twice
+        # (a poll reports it interrupted when its progress stops).
+        log.warning("job %s was already started: not run again", job_id)
+        return
     try:
-        with store.engine.begin() as conn:
-            conn.execute(job.update().where(job.c.id == job_id).values(status="running", started_at=now_local()))
         jobs.set_progress(job_id, 0, "started")
         result = work(lambda percent, label: jobs.set_progress(job_id, percent, label))
     except (AccessDenied, BadRequest) as exc:

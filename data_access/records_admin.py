@@ -32,15 +32,22 @@ def start_load(store, actor, dry_run: bool) -> int:
         raise BadRequest("no extract is configured: set BEACON_SOURCE to the folder or staging database "
                          "the records system writes to")
 
-    def work(progress):
-        progress(10, "checking the extract" if dry_run else "reading, checking and loading the extract")
-        result = load_extract(store, store.source_mapping, store.source, actor, dry_run=dry_run)
-        progress(95, "recording the result")
-        return {"load_id": result.load_id, "status": result.status, "message": result.message,
-                "quarantined": len(result.quarantined), "derived": result.derived,
-                "reconciled": result.reconciled}
+    return jobs.submit(store, actor, "records:check" if dry_run else "records:load", "records-load",
+                       {"dry_run": bool(dry_run)})
 
-    return jobs.start(store, actor, "records:check" if dry_run else "records:load", work)
+
+@jobs.job_kind("records-load")
+def load_job(store, actor, progress, dry_run: bool) -> dict:
+    """The load job: the configured extract loaded (or only checked), if the account may still load."""
+    require(actor, "records.load", reason="only an administrator loads the force's records")
+    if not store.source:
+        raise BadRequest("no extract is configured: set BEACON_SOURCE")
+    progress(10, "checking the extract" if dry_run else "reading, checking and loading the extract")
+    result = load_extract(store, store.source_mapping, store.source, actor, dry_run=dry_run)
+    progress(95, "recording the result")
+    return {"load_id": result.load_id, "status": result.status, "message": result.message,
+            "quarantined": len(result.quarantined), "derived": result.derived,
+            "reconciled": result.reconciled}
 
 
 def load_history(store, actor, limit: int = 20) -> list[dict]:

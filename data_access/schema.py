@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -394,6 +395,15 @@ job = Table(
     Column("message", Text, nullable=True),
 )
 Index("ix_job_account", job.c.account_id, job.c.id)
+
+# A file uploaded for a job waits here until the job takes it: the worker running the job may be another
+# process or host, and the database is the one store every one of them reaches.
+job_upload = Table(
+    "job_upload",
+    metadata,
+    Column("job_id", Integer, ForeignKey("job.id"), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
 
 # Single-row key/value facts: the data version (bumped on every write), generation time, preset.
 meta = Table(

@@ -40,6 +40,8 @@ class Store:
     source_mapping: str | None = None
     # The SMTP relay of the daily digest (data_access.mail.MailSettings); None: not configured.
     mail: object | None = None
+    # Where jobs go when Celery workers run them (data_access.job_queue.JobQueue); None: the job thread.
+    job_queue: object | None = None
 
     def today(self) -> date:
         return self.fixed_today or now_local().date()
@@ -158,4 +160,8 @@ def open_store_from(config) -> Store:
     from data_access.mail import mail_settings
 
     store.mail = mail_settings(config)
+    if config.celery_broker_url:
+        from data_access.job_queue import JobQueue
+
+        store.job_queue = JobQueue(config)
     return store

@@ -6,7 +6,6 @@ import json
 from sqlalchemy import func, select
 
 from data_access import jobs
-from data_access.accounts import load_actor
 from data_access.audit import write_audit
 from data_access.errors import BadRequest
 from data_access.permissions import require
@@ -34,20 +33,21 @@ def start_import(store, actor, kind: str, contents: str, file_name: str) -> int:
         raise BadRequest("the upload could not be read") from exc
     if not data or len(data) > MAX_UPLOAD_BYTES:
         raise BadRequest("the upload is empty or too large")
-    name = file_name or "upload"
+    return jobs.submit(store, actor, f"import:{kind}", "import", {"kind": kind, "name": file_name or "upload"},
+                       upload=data)
 
-    def work(progress):
-        # The job may wait behind another: the account must still be an administrator when it starts.
-        current = load_actor(store, actor.user_id)
-        _check_admin(current)
-        report = import_file(store, current, kind, data, name,
-                             progress=lambda fraction, text: progress(int(fraction * 100), text))
-        if report["rows_loaded"]:
-            progress(99, "updating the benchmark figures")
-            warm_cache(store)  # the job has time to spare; the next reader of the tab then waits for nothing
-        return report
 
-    return jobs.start(store, actor, f"import:{kind}", work)
+@jobs.job_kind("import")
+def import_job(store, actor, progress, kind: str, name: str, upload: bytes) -> dict:
+    """The import job: the uploaded file loaded as kind, if the account is still an administrator."""
+    # The job may wait behind another: the account must still be an administrator when it starts.
+    _check_admin(actor)
+    report = import_file(store, actor, kind, upload, name,
+                         progress=lambda fraction, text: progress(int(fraction * 100), text))
+    if report["rows_loaded"]:
+        progress(99, "updating the benchmark figures")
+        warm_cache(store)  # the job has time to spare; the next reader of the tab then waits for nothing
+    return report
 
 
 def _tables_of(kind: str) -> tuple:
