@@ -145,3 +145,31 @@ def test_login_and_public_pages_pass_axe_and_have_44px_targets(dash_duo, app):
         dash_duo.wait_for_element(ready)
         problems += _check_page(driver, axe_source, path)
     assert not problems, "\n".join(problems)
+
+
+def test_pack_pages_pass_axe_and_have_44px_targets(dash_duo, app):
+    axe_source = _axe_source()
+    driver = dash_duo.driver
+    driver.set_window_size(*TABLET)
+    sign_in(dash_duo, app, "leader")
+    base = dash_duo.server.url.rstrip("/")
+    problems = []
+    for path, ready in (("/strategic/pack", "h1"), ("/strategic/packs", "h1")):
+        driver.get(base + path)
+        wait_until(dash_duo, lambda: driver.find_elements(By.CSS_SELECTOR, ready))
+        problems += _check_page(driver, axe_source, path)
+    assert not problems, "\n".join(problems)
+
+
+def test_my_settings_dialog_passes_axe_and_has_44px_targets(dash_duo, app):
+    axe_source = _axe_source()
+    driver = dash_duo.driver
+    driver.set_window_size(*TABLET)
+    sign_in(dash_duo, app, "officer")
+    tap(dash_duo, driver.find_element(By.ID, "my-settings-open"))
+    # The dialog fades in; colours are final once Bootstrap has finished showing it.
+    wait_until(dash_duo, lambda: driver.find_elements(By.CSS_SELECTOR, ".modal.show #my-digest-optin"))
+    wait_until(dash_duo, lambda: driver.execute_script(
+        "const m = document.querySelector('.modal.show'); return m && getComputedStyle(m).opacity === '1'"))
+    problems = _check_page(driver, axe_source, "officer/my-settings")
+    assert not problems, "\n".join(problems)
