@@ -50,22 +50,24 @@ def register(app, store) -> None:
     @app.callback(
         Output("pa-my-productivity", "children"), Output("pa-my-productivity-note", "children"),
         Output("pa-my-availability", "children"), Output("pa-my-availability-note", "children"),
-        Output("pa-my-feedback", "children"), Output("pa-officer", "options"),
+        Output("pa-my-feedback", "children"), Output("pa-officer", "options"), Output("pa-reports-card", "style"),
         Input("main-tabs", "active_tab"), Input("pa-refresh", "data"), Input("pa-q-refresh", "data"),
     )
     def my_figures(tab, _refresh, _q):
         _active(tab)
         actor = current_actor()
         reports = [{"label": r["name"], "value": r["id"]} for r in direct_reports(store, actor)]
+        # Only someone with people to manage has a use for the card.
+        reports_style = None if reports else {"display": "none"}
         if actor.officer_id is None:
             none = html.P("No data: this account is not linked to an officer or member of staff.")
-            return none, None, none, None, none, reports
+            return none, None, none, None, none, reports, reports_style
         prod = productivity_for(store, actor, actor.officer_id)
         avail = availability_for(store, actor, actor.officer_id)
         return (productivity_table(prod), method_note(PRODUCTIVITY_METHOD, prod["data_as_of"]),
                 availability_card(avail), method_note(AVAILABILITY_METHOD + " " + DEPLOYABLE_METHOD,
                                                       avail["data_as_of"]),
-                feedback_list(my_feedback(store, actor)), reports)
+                feedback_list(my_feedback(store, actor)), reports, reports_style)
 
     @app.callback(Output("pa-my-trend", "figure"), Output("pa-my-trend-note", "children"),
                   Input("pa-my-trend-metric", "value"), Input("main-tabs", "active_tab"))

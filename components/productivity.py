@@ -72,13 +72,19 @@ def availability_card(view: dict, with_feedback: bool = True) -> html.Div:
                       html.Div(f"Available {number(view['available_hours'])} of {number(view['expected_hours'])} "
                                f"expected hours, {view['window_start']} to {view['end']}"
                                + (" (tutoring a student: reduction applied)" if view["tutoring"] else ""),
-                               className="small")]),
+                               className="small")], className="me-3"),
+            html.Div(feedback_button("availability_score", "Availability score") if with_feedback else None),
         ], className="d-flex flex-wrap align-items-center mb-2"),
-        html.Div(html.Table([html.Thead(html.Tr([html.Th("Criterion"), html.Th("Your value"),
-                                                 html.Th("Points it costs"), html.Th("")])),
-                             html.Tbody(rows)], className="table table-sm align-middle mb-1"),
-                 className="table-responsive"),
-        html.Div(feedback_button("availability_score", "Availability score") if with_feedback else None),
+        # The score and today's answer come first; the criteria behind them open on a tap, so the page
+        # stays about two tablet screens long.
+        html.Details([
+            html.Summary(f"The {len(rows)} criteria behind the score, and the points each costs",
+                         className="fw-semibold"),
+            html.Div(html.Table([html.Thead(html.Tr([html.Th("Criterion"), html.Th("Your value"),
+                                                     html.Th("Points it costs"), html.Th("")])),
+                                 html.Tbody(rows)], className="table table-sm align-middle mb-1"),
+                     className="table-responsive"),
+        ], className="mb-1"),
     ], id=f"pa-availability-{view['officer_id']}")
 
 

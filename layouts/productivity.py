@@ -76,7 +76,7 @@ def _my_section(actor) -> list:
             html.Label("Figure", htmlFor="pa-my-trend-metric", className="form-label small mb-1"),
             dcc.Dropdown(id="pa-my-trend-metric", options=METRIC_OPTIONS, value="incidents_attended",
                          clearable=False, searchable=False, className="scope-dropdown"),
-            dcc.Loading(dcc.Graph(id="pa-my-trend", config={"displayModeBar": False}, style={"height": "300px"})),
+            dcc.Loading(dcc.Graph(id="pa-my-trend", config={"displayModeBar": False}, style={"height": "240px"})),
             html.Div(id="pa-my-trend-note"),
         ]),
         _card("My feedback and the answers", [html.Div(id="pa-my-feedback")]),

@@ -33,7 +33,7 @@ axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['
   .catch(e => done({error: String(e)}));
 """
 
-# Every visible button (grid paging buttons are role=button), link, tab and input smaller than the minimum; a link inside a paragraph's
+# Every visible button (grid paging buttons are role=button), link, summary, tab and input smaller than the minimum; a link inside a paragraph's
 # text is exempt (WCAG 2.5.8 "inline"), an input counts as its label when it has one, and an element
 # that takes no taps (inert, or pointer-events none under the control that does) is not a target.
 SMALL_TARGETS = """
@@ -52,7 +52,7 @@ const name = el => {
   return el.tagName.toLowerCase() + id + cls + (text ? ' "' + text + '"' : '');
 };
 const out = [];
-for (const el of document.querySelectorAll('button, a[href], [role=tab], [role=button], input:not([type=hidden])')) {
+for (const el of document.querySelectorAll('button, a[href], summary, [role=tab], [role=button], input:not([type=hidden])')) {
   if (!shown(el) || fits(el)) continue;
   if (el.tagName === 'A' && el.closest('p') && getComputedStyle(el).display === 'inline') continue;
   const label = el.labels && el.labels[0];
