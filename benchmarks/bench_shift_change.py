@@ -261,7 +261,7 @@ def main(argv=None) -> int:
         return 2
 
     workdir = Path(tempfile.mkdtemp(prefix="beacon-shift-change-"))
-    server = None
+    server, redis_prefix = None, None
     try:
         if args.url:
             base, server_pid = args.url.rstrip("/"), _listener_pid(args.url)
@@ -291,8 +291,8 @@ def main(argv=None) -> int:
                             BEACON_THREADS=str(args.threads), HOME=str(workdir),
                             PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"))
             if args.redis_url:
-                settings.update(BEACON_REDIS_URL=args.redis_url,
-                                BEACON_REDIS_PREFIX=f"beacon-bench:{secrets.token_hex(6)}:")
+                redis_prefix = f"beacon-bench:{secrets.token_hex(6)}:"
+                settings.update(BEACON_REDIS_URL=args.redis_url, BEACON_REDIS_PREFIX=redis_prefix)
             log = workdir / "gunicorn.log"
             server = start_gunicorn(gunicorn_env(workdir / "data", port, **settings), log)
             base = f"http://127.0.0.1:{port}"
@@ -301,9 +301,8 @@ def main(argv=None) -> int:
             backend = make_url(url).get_backend_name()
             where = f"gunicorn {args.workers} worker(s) x {args.threads} threads on {backend}, preset {args.preset}"
         (workdir / "accounts.json").write_text(json.dumps(accounts))
-        counts = _accounts_needed(args.users)
-        print(f"shift change: {args.users} people ({', '.join(f'{n} {r}s' for r, n in counts.items())}, "
-              f"locust rounds each class to its weight), {args.spawn_rate:g} signing in a second, "
+        mix = ", ".join(f"{share:.0%} {role}s" for role, share in MIX.items())
+        print(f"shift change: {args.users} people ({mix}), {args.spawn_rate:g} signing in a second, "
               f"{args.run_time} s, against {where}", flush=True)
         prefix = workdir / "locust"
         env = dict(os.environ, BEACON_SHIFT_ACCOUNTS=str(workdir / "accounts.json"), PYTHONPATH=str(ROOT))
@@ -332,6 +331,14 @@ def main(argv=None) -> int:
     finally:
         if server is not None:
             stop(server)
+        if redis_prefix:
+            # This run's cache keys only; the server may be shared with other deployments.
+            import redis
+
+            cache = redis.Redis.from_url(args.redis_url)
+            for key in cache.scan_iter(match=redis_prefix + "*"):
+                cache.delete(key)
+            cache.close()
         if args.database_url and not args.url:
             admin = _pg_admin(args.database_url)
             with admin.connect() as conn:
