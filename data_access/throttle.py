@@ -80,8 +80,12 @@ def reserve_attempt(store, username: str, address: str | None, now: float | None
             return wait
         for r in rows:
             failures, pending = _counts(r, now)
+            # No wait earned is no block at all (0), not one ending now: an attempt that read the clock a
+            # moment earlier but took the lock later (people signing in together at a station) would
+            # otherwise find a block still to run and be refused.
+            earned = wait_after(failures + pending + 1, keys[r["key"]])
             _set(conn, r["key"], failures=failures, pending=pending + 1, last_attempt=now,
-                 blocked_until=now + wait_after(failures + pending + 1, keys[r["key"]]))
+                 blocked_until=now + earned if earned else 0.0)
     return 0.0
 
 

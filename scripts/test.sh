@@ -5,8 +5,8 @@
 #   bash scripts/test.sh -k login -x  # arguments go to pytest
 #
 # Installs (Debian, via apt-get) what is missing: chromium + chromium-driver for the
-# browser tests, a PostgreSQL server for the PostgreSQL tests, and poppler-utils (pdftotext) for the
-# PDF pack's tests.
+# browser tests, a PostgreSQL server for the PostgreSQL tests, poppler-utils (pdftotext) for the
+# PDF pack's tests, and haproxy for the test of two hosts behind a load balancer.
 #   BEACON_TEST_PG_URL   default postgresql://postgres@127.0.0.1:5432/test;
 #                        set it to "" to skip the PostgreSQL tests (not allowed when CI=true)
 #   BEACON_TEST_REDIS_URL default redis://127.0.0.1:6379/15 (a local redis-server is installed and
@@ -251,11 +251,19 @@ ensure_pdftotext() {
     apt_install poppler-utils || die "could not install poppler-utils; run:  sudo apt-get install -y poppler-utils"
 }
 
+# tests/web/test_two_hosts.py runs two gunicorn hosts behind Debian's haproxy (docs/haproxy.cfg).
+ensure_haproxy() {
+    command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] && return 0
+    say "haproxy missing: installing Debian's haproxy (the two-host test balances two hosts with it)"
+    apt_install haproxy || die "could not install haproxy; run:  sudo apt-get install -y haproxy"
+}
+
 ensure_chromium
 ensure_axe
 ensure_postgres
 ensure_redis
 ensure_pdftotext
+ensure_haproxy
 
 say "running: python -m pytest $*"
 set +e

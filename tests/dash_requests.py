@@ -62,3 +62,10 @@ def payload(app, output_prefix: str, values: dict, triggered: list[str] | None =
 def post(client, app, output_prefix: str, values: dict, triggered: list[str] | None = None):
     """POST a forged callback request and return the response."""
     return client.post("/_dash-update-component", json=payload(app, output_prefix, values, triggered))
+
+
+class ServedCallbacks:
+    """The callback map a running server publishes at /_dash-dependencies, usable wherever an app is taken above."""
+
+    def __init__(self, dependencies: list[dict]):
+        self.callback_map = {d["output"]: d for d in dependencies}

@@ -96,3 +96,11 @@ def test_concurrent_attempts_cannot_pass_the_limit(store):
     for t in threads:
         t.join()
     assert sum(allowed) == PAIR_FREE_FAILURES
+
+
+def test_attempts_under_the_allowance_never_block_one_that_read_the_clock_a_moment_earlier(store):
+    # Two people at one station: the second read the time first but took the rows' lock second.
+    assert reserve_attempt(store, "officer", "10.0.0.7", now=T0 + 0.002) == 0
+    assert reserve_attempt(store, "officer2", "10.0.0.7", now=T0 + 0.001) == 0
+    forgive(store, "officer", "10.0.0.7", now=T0 + 0.3)
+    assert reserve_attempt(store, "sergeant", "10.0.0.7", now=T0 + 0.2) == 0

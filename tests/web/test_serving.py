@@ -3,20 +3,14 @@
 import os
 import re
 import runpy
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DEMO_PASSWORD, TODAY, login
+from tests.servers import free_port, gunicorn_env, sign_in, start_gunicorn, stop, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,62 +67,23 @@ def test_gunicorn_settings_come_from_the_environment_and_are_documented(monkeypa
     assert "gunicorn -c gunicorn.conf.py wsgi:server" in readme
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _wait_until_healthy(base: str, server: subprocess.Popen, log: Path, deadline_s: float = 240) -> None:
-    """Poll /healthz until a worker answers 200 (the first start generates the demo force first)."""
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "gunicorn stopped:\n" + log.read_text()[-4000:]
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not become healthy:\n" + log.read_text()[-4000:])
-
-
 def test_gunicorn_with_three_workers_on_an_empty_data_folder(tmp_path):
     data_dir = tmp_path / "data"
     data_dir.mkdir(mode=0o700)
     log, access = tmp_path / "gunicorn.log", tmp_path / "access.log"
     (tmp_path / "metrics").mkdir()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "SECRET_KEY", "BEACON_CACHE_DIR", "BEACON_RULES_FILE")}
-    env.update(BEACON_DATA_DIR=str(data_dir), BEACON_TODAY=TODAY.isoformat(), BEACON_DEMO_PRESET="demo",
-               BEACON_GENERATE_ON_EMPTY="1", HOST="127.0.0.1", PORT=str(port), BEACON_WORKERS="3",
-               BEACON_THREADS="2", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
-               BEACON_METRICS_TOKEN="scrape-token-0123456789", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-               # Each line of the access log names the worker's process id.
-               GUNICORN_CMD_ARGS=f"--access-logfile {access} --access-logformat '%(p)s %(s)s %(m)s %(U)s'")
+    port = free_port()
+    env = gunicorn_env(data_dir, port, BEACON_TODAY=TODAY.isoformat(), BEACON_DEMO_PRESET="demo",
+                       BEACON_GENERATE_ON_EMPTY="1", BEACON_WORKERS="3", BEACON_THREADS="2", HOME=str(tmp_path),
+                       BEACON_METRICS_TOKEN="scrape-token-0123456789",
+                       PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+                       # Each line of the access log names the worker's process id.
+                       GUNICORN_CMD_ARGS=f"--access-logfile {access} --access-logformat '%(p)s %(s)s %(m)s %(U)s'")
     base = f"http://127.0.0.1:{port}"
-    with open(log, "w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
-                                  cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = start_gunicorn(env, log)
     try:
-        _wait_until_healthy(base, server, log)
-        jar = CookieJar()
-        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
-        with browser.open(base + "/login", timeout=30) as resp:
-            # The form carries the token the session cookie holds.
-            token = re.search(r'name="csrf" value="([^"]+)"', resp.read().decode()).group(1)
-        form = urllib.parse.urlencode({"csrf": token, "username": "officer", "password": DEMO_PASSWORD}).encode()
-        try:
-            browser.open(base + "/login", data=form, timeout=30)
-            raise AssertionError("sign-in did not redirect")
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 302 and exc.headers["Location"] == "/", (exc.code, exc.read()[:300])
+        wait_until_healthy(base, server, log)
+        browser = sign_in(base, "officer", DEMO_PASSWORD)
 
         def page(_):
             with browser.open(base + "/", timeout=60) as resp:
@@ -155,12 +110,7 @@ def test_gunicorn_with_three_workers_on_an_empty_data_folder(tmp_path):
         assert f'beacon_request_duration_seconds_count{{method="GET",route="/",status="200"}} {sent}.0' in metrics, \
             metrics
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     engine = create_engine(f"sqlite:///{data_dir / 'beacon.db'}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM org_unit WHERE kind = 'force'")).scalar() == 1
