@@ -50,7 +50,7 @@ def _month_headers(labels: list, readings: list) -> list:
 def _count_table(frame: pd.DataFrame, names: list, months: list, headers: list, note: str) -> dict:
     rows = [{"cells": [*(str(r[n]) for n in names), *(f"{int(r[m]):,}" for m in months)]}
             for r in frame.to_dict("records")]
-    return {"headers": headers, "rows": rows, "note": note, "empty": "No data in this scope."}
+    return {"headers": headers, "rows": rows, "method": note, "empty": "No data in this scope."}
 
 
 def _workload(work: dict | None) -> dict | None:
@@ -91,7 +91,7 @@ def _fsu(fsu: dict | None) -> dict | None:
     note = _note(FSU_METHOD, f"list of {run['run_date']}, " + as_of_text(run["finished_at"]))
 
     def table(first: str, pairs: list) -> dict:
-        return {"headers": [first, "People"], "rows": [{"cells": [k, f"{v:,}"]} for k, v in pairs], "note": note,
+        return {"headers": [first, "People"], "rows": [{"cells": [k, f"{v:,}"]} for k, v in pairs], "method": note,
                 "empty": "Nobody on the list."}
 
     return {"included": True, "text": f"{fsu['listed']:,} people on the list.",
@@ -173,10 +173,8 @@ def pack_html(views: list, bcus: list, generated: str, workload: dict | None = N
     for view, bcu in zip(views, bcus):
         costs = ("Costs are synthetic demo figures." if view["synthetic_costs"] else
                  "" if view["has_costs"] else "No cost data loaded: ranked on performance alone.")
-        ranks = _ranks(view) | {"note": _note(RANKS_METHOD, as_of_text(view["data_as_of"]))}
-        bcu_table = _bcus(bcu)
-        bcu_table["note"] = " ".join(filter(None, [_note(BCU_METHOD, as_of_text(view["data_as_of"])),
-                                                   bcu_table["note"]]))
+        ranks = _ranks(view) | {"method": _note(RANKS_METHOD, as_of_text(view["data_as_of"]))}
+        bcu_table = _bcus(bcu) | {"method": _note(BCU_METHOD, as_of_text(view["data_as_of"]))}
         areas.append({"heading": f"Cross-force benchmark: {view['area_label']} · {view['period'] or 'no data'}",
                       "costs": costs, "tiles": _tiles(view), "ranks": ranks,
                       "recommendations": view["recommendations"], "bcus": bcu_table})
