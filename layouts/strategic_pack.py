@@ -88,7 +88,7 @@ def _fsu(fsu: dict | None) -> dict | None:
     run = fsu["run"]
     if run is None:
         return {"included": True, "text": "No frequent-service-user list has been made yet.", "tables": []}
-    note = _note(FSU_METHOD, f"list of {run['run_date']}, " + as_of_text(run["finished_at"]))
+    note = _note(FSU_METHOD, as_of_text(run["finished_at"]))
 
     def table(first: str, pairs: list) -> dict:
         return {"headers": [first, "People"], "rows": [{"cells": [k, f"{v:,}"]} for k, v in pairs], "method": note,
