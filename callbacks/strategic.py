@@ -43,6 +43,7 @@ from layouts.strategic import (
     RECS_METHOD,
     TREND_METHOD,
 )
+from data_access.pack_figures import fsu_figures, workload_figures
 from data_access.packs import list_packs, pack_pdf
 from layouts.strategic_pack import bcu_pack_html, pack_html
 
@@ -172,13 +173,15 @@ def _pack_view(store):
     areas = [flask.request.args["area"]] if flask.request.args.get("area") else list(settings.area_ids())
     views = [benchmark_view(store, actor, a, force) for a in areas]
     bcus = [bcu_view(store, actor, a) for a in areas]
-    html_text = pack_html(views, bcus, now_local().strftime("%d %b %Y %H:%M"))
+    html_text = pack_html(views, bcus, now_local().strftime("%d %b %Y %H:%M"), workload_figures(store, actor),
+                          fsu_figures(store, actor))
     return flask.Response(html_text, mimetype="text/html")
 
 
 def _packs_list(store):
     """GET /strategic/packs: the monthly packs kept as PDF, for strategic readers."""
-    packs = [{"id": p["id"], "month": p["month"], "title": p["title"],
+    packs = [{"id": p["id"], "month": p["month"], "title": p["title"], "may_download": p["may_download"],
+              "includes_fsu": p["includes_fsu"],
               "made": f"{p['generated_at']:%d %b %Y %H:%M}", "size": f"{p['size_bytes'] / 1024:,.0f} KB"}
              for p in list_packs(store, current_actor())]
     return flask.render_template("packs.html", packs=packs)

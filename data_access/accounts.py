@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from data_access.actor import Actor
 from data_access.clock import now_local
-from data_access.audit import write_audit
+from data_access.audit import audit_row, write_audit
 from data_access.errors import NotFound
 from data_access.permissions import require
-from data_access.schema import officer, user_account
+from data_access.schema import audit_log, officer, user_account
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a miss costs the same time as a wrong password.
@@ -56,6 +56,11 @@ def actor_by_username(store, username: str) -> Actor | None:
     return load_actor(store, uid) if uid is not None else None
 
 
+def sign_in_row(actor: Actor | None, username: str, ok: bool, remote: str | None, at=None) -> dict:
+    """The audit row a sign-in attempt writes (the demo generator writes its sign-in history with it too)."""
+    return audit_row(actor, "login" if ok else "login_failed", "session", username, detail={"remote": remote}, at=at)
+
+
 def authenticate(store, username: str, password: str, remote: str | None = None) -> Actor | None:
     """Check a username and password; audit the attempt; return the actor on success."""
     username = (username or "").strip().lower()[:60]
@@ -69,8 +74,7 @@ def authenticate(store, username: str, password: str, remote: str | None = None)
         if row is None or not row["active"]:
             ok = False
         actor = _actor_from_row(row) if ok else None
-        write_audit(conn, actor, "login" if ok else "login_failed", "session", username,
-                    detail={"remote": remote})
+        conn.execute(audit_log.insert().values(**sign_in_row(actor, username, ok, remote)))
         if ok:
             values = {"last_login_at": now_local()}
             if _hasher.check_needs_rehash(row["password_hash"]):

@@ -11,22 +11,22 @@ from data_access.permissions import require
 from data_access.schema import audit_log
 
 
-def write_audit(conn, actor: Actor | None, action: str, object_type: str, object_id=None,
-                scope: str | None = None, detail: dict | None = None) -> None:
-    """Insert one audit row inside the caller's transaction."""
+def audit_row(actor: Actor | None, action: str, object_type: str, object_id=None, scope: str | None = None,
+              detail: dict | None = None, at=None) -> dict:
+    """The values of one audit row, stamped now unless at is given."""
     if scope is None and actor is not None:
         # Record where the actor's access hung from at the time, for later review of the access.
         scope = f"{actor.role}@unit:{actor.scope_unit_id}"
-    conn.execute(audit_log.insert().values(
-        at=now_local(),
-        user_id=actor.user_id if actor and actor.user_id else None,
-        username=actor.username if actor else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        scope=scope,
-        detail=json.dumps(detail, default=str) if detail else None,
-    ))
+    return {"at": at or now_local(), "user_id": actor.user_id if actor and actor.user_id else None,
+            "username": actor.username if actor else None, "action": action, "object_type": object_type,
+            "object_id": None if object_id is None else str(object_id), "scope": scope,
+            "detail": json.dumps(detail, default=str) if detail else None}
+
+
+def write_audit(conn, actor: Actor | None, action: str, object_type: str, object_id=None,
+                scope: str | None = None, detail: dict | None = None) -> None:
+    """Insert one audit row inside the caller's transaction."""
+    conn.execute(audit_log.insert().values(**audit_row(actor, action, object_type, object_id, scope, detail)))
 
 
 def record_event(store, actor: Actor | None, action: str, object_type: str, object_id=None,

@@ -30,7 +30,7 @@ from data_access.schema import person
 from data_access.schema_fsu import fsu_result, fsu_result_incident, fsu_run
 from data_access.store import bump_version
 from scoring import fsu as method
-from scoring.settings_fsu import THEMES, FsuSettings
+from scoring.settings_fsu import THEME_LABELS, THEMES, FsuSettings
 
 # A run still 'running' after this long is taken to have died with its process.
 STALE_RUN = timedelta(hours=2)
@@ -251,6 +251,29 @@ def list_view(store, actor: Actor, lpas=None, themes=None, categories=None) -> d
             + [{"label": "Unknown", "value": "unknown"}],
             "category_options": list(fsu_settings(store).fsu_priority_categories),
             "data_as_of": (good or {}).get("finished_at").isoformat() if good else None}
+
+
+def summary_counts(store, actor: Actor, band_ends) -> dict:
+    """Counts of the last good run's list, by overall-rank band, theme and home LPA: no names; an audited read."""
+    force_id = require_fsu(store, actor)
+    names = _lpa_names(store)
+    with store.engine.begin() as conn:
+        good, _latest = _runs(conn, force_id)
+        rows = pd.DataFrame(conn.execute(
+            select(fsu_result.c.rank_overall, fsu_result.c.lpa_id, fsu_result.c.theme_da, fsu_result.c.theme_mh,
+                   fsu_result.c.theme_cse, fsu_result.c.theme_ca, fsu_result.c.missing_count)
+            .where(fsu_result.c.run_id == good["id"])).all(),
+            columns=["rank", "lpa_id", "DA", "MH", "CSE", "CA", "missing"]) if good else pd.DataFrame()
+        write_audit(conn, actor, "read", "fsu_summary", good["id"] if good else None,
+                    detail={"listed": len(rows), "counts_only": True})
+    if not good:
+        return {"run": None, "listed": 0, "bands": [], "themes": [], "lpas": []}
+    flags = {"DA": rows["DA"], "MH": rows["MH"], "CSE": rows["CSE"], "CA": rows["CA"], "MISSING": rows["missing"] > 0}
+    lpas = rows["lpa_id"].map(lambda v: "Unknown" if pd.isna(v) else names.get(int(v), "Unknown")).value_counts()
+    return {"run": _run_public(good), "listed": len(rows),
+            "bands": method.rank_band_counts(rows["rank"], band_ends),
+            "themes": [(THEME_LABELS[t], int(flags[t].astype(bool).sum())) for t in THEMES],
+            "lpas": sorted(((str(k), int(v)) for k, v in lpas.items()), key=lambda kv: (-kv[1], kv[0]))}
 
 
 def _listed_person(conn, force_id: int, person_id) -> tuple[dict, dict]:

@@ -17,6 +17,8 @@ from sqlalchemy import select
 from data_access.audit import record_event, write_audit
 from data_access.clock import now_local
 from data_access.errors import AccessDenied, NotFound
+from data_access.pack_figures import fsu_figures, workload_figures
+from data_access.permissions import require, role_allows
 from data_access.schema_packs import monthly_pack
 from data_access.strategic import bcu_view, benchmark_view, check_reader, strategic_settings
 from scoring.calendar import first_working_day
@@ -29,20 +31,21 @@ def pack_due(day, settings) -> bool:
     return day == first_working_day(day.year, day.month, settings)
 
 
-def pack_html_for(store, actor) -> tuple[str, str]:
-    """(title, HTML) of the whole monthly pack for the actor's force, as GET /strategic/pack shows it."""
+def pack_html_for(store, actor) -> tuple[str, str, bool]:
+    """(title, HTML, whether it holds FSU counts) of the whole monthly pack, as GET /strategic/pack shows it."""
     from layouts.strategic_pack import pack_html
 
     check_reader(actor)
     areas = list(strategic_settings(store).area_ids())
     views = [benchmark_view(store, actor, a) for a in areas]
     bcus = [bcu_view(store, actor, a) for a in areas]
+    workload, fsu = workload_figures(store, actor), fsu_figures(store, actor)
     generated = now_local().strftime("%d %b %Y %H:%M")
     # The job runs outside a request: a small Flask app of its own finds the same templates, escaping included.
     app = flask.Flask(__name__, template_folder=str(TEMPLATES))
     with app.app_context():
-        text = pack_html(views, bcus, generated)
-    return f"Monthly performance pack - {views[0]['force_name'] or 'no force selected'}", text
+        text = pack_html(views, bcus, generated, workload, fsu)
+    return f"Monthly performance pack - {views[0]['force_name'] or 'no force selected'}", text, fsu["included"]
 
 
 def html_to_pdf(text: str) -> bytes:
@@ -59,11 +62,11 @@ def make_monthly_pack(store, actor, force: bool = False) -> dict:
     if not force and not pack_due(today, store.settings):
         return {"status": "not_due", "month": f"{today:%Y-%m}",
                 "due_on": first_working_day(today.year, today.month, store.settings).isoformat()}
-    title, text = pack_html_for(store, actor)
+    title, text, includes_fsu = pack_html_for(store, actor)
     pdf = html_to_pdf(text)
     month = f"{today:%Y-%m}"
     row = {"title": title, "generated_at": now_local(), "generated_by": actor.username, "size_bytes": len(pdf),
-           "pdf": pdf}
+           "pdf": pdf, "includes_fsu": includes_fsu}
     with store.engine.begin() as conn:
         existing = conn.execute(select(monthly_pack.c.id).where(monthly_pack.c.month == month)).scalar()
         if existing is None:
@@ -72,16 +75,19 @@ def make_monthly_pack(store, actor, force: bool = False) -> dict:
             conn.execute(monthly_pack.update().where(monthly_pack.c.id == existing).values(**row))
             pack_id = existing
         write_audit(conn, actor, "write", "monthly_pack", pack_id, detail={"month": month, "bytes": len(pdf)})
-    return {"status": "made", "month": month, "id": int(pack_id), "bytes": len(pdf)}
+    return {"status": "made", "month": month, "id": int(pack_id), "bytes": len(pdf), "includes_fsu": includes_fsu}
 
 
 def list_packs(store, actor) -> list[dict]:
-    """Every kept pack, newest month first, without its PDF."""
+    """Every kept pack, newest month first, without its PDF; whether the reader may download it."""
     check_reader(actor)
     cols = [monthly_pack.c.id, monthly_pack.c.month, monthly_pack.c.title, monthly_pack.c.generated_at,
-            monthly_pack.c.size_bytes]
+            monthly_pack.c.size_bytes, monthly_pack.c.includes_fsu]
+    may_fsu = role_allows(actor, "fsu.read")
     with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(select(*cols).order_by(monthly_pack.c.month.desc())).mappings()]
+        rows = [dict(r) for r in conn.execute(select(*cols).order_by(monthly_pack.c.month.desc())).mappings()]
+    return [r | {"includes_fsu": bool(r["includes_fsu"]), "may_download": may_fsu or not r["includes_fsu"]}
+            for r in rows]
 
 
 def pack_pdf(store, actor, pack_id) -> tuple[str, bytes]:
@@ -92,10 +98,13 @@ def pack_pdf(store, actor, pack_id) -> tuple[str, bytes]:
     except (TypeError, ValueError):
         raise NotFound("no such pack") from None
     with store.engine.connect() as conn:
-        row = conn.execute(select(monthly_pack.c.month, monthly_pack.c.pdf)
+        row = conn.execute(select(monthly_pack.c.month, monthly_pack.c.pdf, monthly_pack.c.includes_fsu)
                            .where(monthly_pack.c.id == pack_id)).mappings().first()
     if row is None:
         raise NotFound("no such pack")
+    # A pack made by a reader holding the FSU permission carries its counts: only such readers download it.
+    if row["includes_fsu"]:
+        require(actor, "fsu.read", reason="this pack holds frequent-service-user figures")
     record_event(store, actor, "export", "monthly_pack", pack_id)
     return f"beacon-monthly-pack-{row['month']}.pdf", bytes(row["pdf"])
 

@@ -1,6 +1,6 @@
 """Monthly packs kept as PDF: one row per month, made by the scheduled job and listed for download."""
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Table
+from sqlalchemy import Boolean, Column, DateTime, Integer, LargeBinary, String, Table
 
 from data_access.schema import metadata
 
@@ -15,4 +15,7 @@ monthly_pack = Table(
     Column("size_bytes", Integer, nullable=False),
     # Kept in the database, so every host behind the same database serves the same packs.
     Column("pdf", LargeBinary, nullable=False),
+    # Made by a reader holding the FSU permission, so it carries the FSU counts: only such readers download it.
+    # Nullable so an existing database gains it; a pack from before it holds none.
+    Column("includes_fsu", Boolean, nullable=True),
 )

@@ -10,6 +10,8 @@ from demo import productivity as generate_productivity
 from demo import fsu as generate_fsu
 # [strategic generator import]
 from demo import strategic as generate_strategic
+# [sign-in history generator import]
+from demo import sign_ins as generate_sign_ins
 
 EXTENSIONS: list = [
     # [productivity generator]
@@ -18,4 +20,6 @@ EXTENSIONS: list = [
     generate_fsu.extend,
     # [strategic generator]
     generate_strategic.extend,
+    # [sign-in history generator]
+    generate_sign_ins.extend,
 ]

@@ -3,13 +3,100 @@
 Figures are formatted here; templates/pack.html and templates/bcu_pack.html only lay them out.
 """
 
+from datetime import date, timedelta
+
 import flask
 import pandas as pd
 
 from components.notes import as_of_text
 from components.strategic import fmt
+from layouts.strategic import BCU_METHOD, RANKS_METHOD
+from scoring.categories import CATEGORY_BY_ID, CATEGORY_IDS
+from scoring.digest import kind_words
 
 BCU_HEADERS = ["BCU", "Crimes per 1,000 officers", "Positive-outcome rate", "Rank"]
+# The months of these figures are the setting pack_months; each is read on its last day, or today.
+OPEN_CRIMES_METHOD = ("Investigations recorded by the month's last day (today for this month) and not finalised by "
+                      "then, counted with the team that holds them now.")
+NEW_CRIMES_METHOD = "Crimes recorded in the month (this month to date), counted with the team that holds them now."
+OPEN_TASKS_METHOD = ("Tasks owed at the month's last day (today for this month): created by then and not completed "
+                     "by then.")
+OVERDUE_METHOD = ("Tasks past their due date and not completed at the month's last day (today for this month), "
+                  "rebuilt from each task's dates; undated CDI, detection-mismatch and failed-to-surrender tasks are "
+                  "overdue from creation; tasks withdrawn since (crime finalised) are not counted.")
+FSU_METHOD = ("People on the latest frequent-service-user list, by overall rank (bands: setting "
+              "pack_fsu_rank_bands), theme and home LPA; counts only, no names. Ranks count past interactions and "
+              "predict nothing.")
+FSU_NOT_INCLUDED = ("Not included for this reader: frequent-service-user figures are shown only to those who hold "
+                    "the frequent-service-user permission.")
+MEASURE_TITLES = {"open_crimes": ("Open investigations at month end", OPEN_CRIMES_METHOD),
+                  "new_crimes": ("New crimes recorded each month", NEW_CRIMES_METHOD),
+                  "open_tasks": ("Open tasks at month end", OPEN_TASKS_METHOD)}
+
+
+def _note(method: str, as_of: str) -> str:
+    return f"{method} · {as_of}"
+
+
+def _month_headers(labels: list, readings: list) -> list:
+    out = []
+    for label, reading in zip(labels, readings):
+        first = date.fromisoformat(f"{label}-01")
+        ends_early = (reading + timedelta(days=1)).month == reading.month
+        out.append(f"1-{reading.day} {first:%b %Y}" if ends_early else f"{first:%b %Y}")
+    return out
+
+
+def _count_table(frame: pd.DataFrame, names: list, months: list, headers: list, note: str) -> dict:
+    rows = [{"cells": [*(str(r[n]) for n in names), *(f"{int(r[m]):,}" for m in months)]}
+            for r in frame.to_dict("records")]
+    return {"headers": headers, "rows": rows, "method": note, "empty": "No data in this scope."}
+
+
+def _workload(work: dict | None) -> dict | None:
+    """The backlog, demand and overdue tables, formatted; None when the pack has none."""
+    if work is None:
+        return None
+    as_of = as_of_text(work["data_as_of"])
+    if work["empty"]:
+        return {"scope": work["scope_label"], "empty": "Nothing in this reader's scope.", "as_of": as_of}
+    months, heads = work["months"], _month_headers(work["months"], work["readings"])
+    out = {"scope": work["scope_label"], "empty": None, "departments": [], "teams": []}
+    for measure, (title, method) in MEASURE_TITLES.items():
+        out["departments"].append({"title": title, "table": _count_table(
+            work["by_department"][measure], ["department"], months, ["Department", *heads], _note(method, as_of))})
+        out["teams"].append({"title": title, "table": _count_table(
+            work["by_team"][measure], ["team", "department"], months, ["Team", "Department", *heads],
+            _note(method, as_of))})
+    # Every kind of task in the worklist's badge order, a kind with nothing overdue as zeros.
+    counted = work["overdue"].set_index("kind")
+    kinds = list(CATEGORY_IDS) + sorted(k for k in counted.index if k not in CATEGORY_IDS)
+    overdue = counted.reindex(kinds).reindex(columns=months).fillna(0).astype(int).rename_axis("kind").reset_index()
+    overdue["label"] = overdue["kind"].map(lambda k: CATEGORY_BY_ID[k].label if k in CATEGORY_BY_ID else kind_words(k))
+    total = {"label": "All kinds", **{m: int(overdue[m].sum()) for m in months}}
+    overdue = pd.concat([overdue, pd.DataFrame([total])], ignore_index=True)
+    out["overdue"] = _count_table(overdue, ["label"], months, ["Kind of task", *heads], _note(OVERDUE_METHOD, as_of))
+    return out
+
+
+def _fsu(fsu: dict | None) -> dict | None:
+    """The FSU counts as three small tables, or the words saying they are not included."""
+    if fsu is None:
+        return None
+    if not fsu["included"]:
+        return {"included": False, "text": FSU_NOT_INCLUDED}
+    run = fsu["run"]
+    if run is None:
+        return {"included": True, "text": "No frequent-service-user list has been made yet.", "tables": []}
+    note = _note(FSU_METHOD, as_of_text(run["finished_at"]))
+
+    def table(first: str, pairs: list) -> dict:
+        return {"headers": [first, "People"], "rows": [{"cells": [k, f"{v:,}"]} for k, v in pairs], "method": note,
+                "empty": "Nobody on the list."}
+
+    return {"included": True, "text": f"{fsu['listed']:,} people on the list.",
+            "tables": [table("Overall rank", fsu["bands"]), table("Theme", fsu["themes"]),
+                       table("Home LPA", fsu["lpas"])]}
 
 
 def _tiles(view: dict) -> list:
@@ -78,16 +165,19 @@ def bcu_pack_html(bcu_name: str, force_name: str, views: list, method: str, gene
                                  generated=generated, as_of=as_of_text(views[0]["data_as_of"]), areas=areas)
 
 
-def pack_html(views: list, bcus: list, generated: str) -> str:
-    """The whole pack: every area for the selected force, and its BCUs."""
+def pack_html(views: list, bcus: list, generated: str, workload: dict | None = None, fsu: dict | None = None) -> str:
+    """The whole pack: the reader's own backlog, demand, overdue work and FSU counts, then every benchmark area."""
     first = views[0]
+    as_of = as_of_text(first["data_as_of"])
     areas = []
     for view, bcu in zip(views, bcus):
         costs = ("Costs are synthetic demo figures." if view["synthetic_costs"] else
                  "" if view["has_costs"] else "No cost data loaded: ranked on performance alone.")
-        areas.append({"heading": f"{view['area_label']} · {view['period'] or 'no data'}", "costs": costs,
-                      "tiles": _tiles(view), "ranks": _ranks(view), "recommendations": view["recommendations"],
-                      "bcus": _bcus(bcu)})
-    return flask.render_template("pack.html", force_name=first["force_name"], generated=generated,
-                                 as_of=as_of_text(first["data_as_of"]), synthetic=bool(first.get("synthetic_data")),
-                                 areas=areas)
+        ranks = _ranks(view) | {"method": _note(RANKS_METHOD, as_of_text(view["data_as_of"]))}
+        bcu_table = _bcus(bcu) | {"method": _note(BCU_METHOD, as_of_text(view["data_as_of"]))}
+        areas.append({"heading": f"Cross-force benchmark: {view['area_label']} · {view['period'] or 'no data'}",
+                      "costs": costs, "tiles": _tiles(view), "ranks": ranks,
+                      "recommendations": view["recommendations"], "bcus": bcu_table})
+    return flask.render_template("pack.html", force_name=first["force_name"], generated=generated, as_of=as_of,
+                                 synthetic=bool(first.get("synthetic_data")), areas=areas,
+                                 workload=_workload(workload), fsu=_fsu(fsu))

@@ -204,3 +204,14 @@ def filter_list(rows: pd.DataFrame, lpas=None, themes=None, categories=None) -> 
         keep &= np.array([bool(wanted_c & set(filter(None, str(c).split("|")))) for c in rows["categories"].tolist()],
                          dtype=bool)
     return rows[keep]
+
+
+def rank_band_counts(ranks, ends) -> list[tuple[str, int]]:
+    """How many ranks fall in each band ('1-10', '11-25', ..., '101 or below'), every band listed, zeros too."""
+    ranks = np.asarray(ranks, dtype=np.int64)
+    out, low = [], 1
+    for end in ends:
+        out.append((f"{low}-{end}", int(((ranks >= low) & (ranks <= end)).sum())))
+        low = end + 1
+    out.append((f"{low} or below", int((ranks >= low).sum())))
+    return out

@@ -95,6 +95,13 @@ class StrategicSettings(Settings):
         "'domestic_abuse' for the DA flag, 'ASB' for the ASB flag.", "policy")
     bcu_period_days: int = rule(
         365, "Days of the force's own crime records compared across BCUs.", "policy", minimum=1)
+    pack_months: int = rule(
+        6, "Months the monthly pack shows month on month (backlog, demand and overdue tasks), the current "
+           "month to date last.", "policy", minimum=1)
+    pack_fsu_rank_bands: tuple[int, ...] = rule(
+        (10, 25, 50, 100), "Upper ends of the overall-rank bands the monthly pack counts frequent service "
+                           "users in (1-10, 11-25, ...); anyone ranked below the last is counted past it.",
+        "policy", minimum=1)
 
     def validate(self) -> None:
         """Every area described and every basket measure known; the quadrant split strictly inside (0, 1)."""
@@ -109,6 +116,8 @@ class StrategicSettings(Settings):
             raise ValueError("settings area_offences and own_area_categories: every entry starts with an area id")
         if not 0 < self.quadrant_split < 1:
             raise ValueError("setting quadrant_split must be between 0 and 1")
+        if list(self.pack_fsu_rank_bands) != sorted(set(self.pack_fsu_rank_bands)):
+            raise ValueError("setting pack_fsu_rank_bands: rank band ends rise and do not repeat, e.g. [10, 25, 50]")
 
     def area_ids(self) -> tuple:
         return tuple(a[0] for a in self.areas)

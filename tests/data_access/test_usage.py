@@ -18,9 +18,18 @@ def _sign_in(store, actor, at: datetime) -> None:
                                                object_type="session", object_id=actor.username))
 
 
+def _week(view, week) -> tuple[int, int]:
+    signed = view["sign_ins"]
+    rows = signed[signed["week_start"] == week]
+    return int(rows["sign_ins"].sum()), int(rows["people"].sum())
+
+
 def test_sign_ins_and_a_beacon_completion_reach_the_readers_team_totals(store):
     inspector, officer, sergeant = (actor_for(store, u) for u in ("inspector", "officer", "sergeant"))
     today = datetime.combine(store.today(), datetime.min.time())
+    with store.engine.begin() as conn:  # the demo's own sign-in history for this officer, so theirs are counted alone
+        conn.execute(audit_log.delete().where(audit_log.c.user_id == officer.user_id))
+    first = usage_view(store, inspector, None)
     _sign_in(store, officer, today + timedelta(hours=8))
     _sign_in(store, officer, today + timedelta(hours=9))
     _sign_in(store, sergeant, today - timedelta(days=100))  # before the twelve weeks shown
@@ -30,10 +39,9 @@ def test_sign_ins_and_a_beacon_completion_reach_the_readers_team_totals(store):
     view = usage_view(store, inspector, None)
     assert not view["empty"] and view["data_as_of"] and len(view["weeks"]) == 12
     this_week = view["weeks"][-1]
-    signed = view["sign_ins"]
-    week = signed[signed["week_start"] == this_week]
-    assert week["sign_ins"].sum() == 2 and week["people"].sum() == 1
-    assert signed["sign_ins"].sum() == 2
+    (n_before, people_before), (n_after, people_after) = _week(first, this_week), _week(view, this_week)
+    assert n_after - n_before == 2 and people_after - people_before == 1
+    assert view["sign_ins"]["sign_ins"].sum() - first["sign_ins"]["sign_ins"].sum() == 2
 
     def in_beacon(v):
         c = v["cleared"]
@@ -55,3 +63,12 @@ def test_usage_is_for_inspectors_and_above_and_stays_in_the_readers_scope(store)
         usage_view(store, inspector, "force:999999")
     assert not usage_view(store, actor_for(store, "leader"), None)["empty"]
     assert not usage_view(store, actor_for(store, "admin"), None)["empty"]
+
+
+def test_the_demo_force_has_sign_ins_per_team_in_every_week_shown(store):
+    """The generator writes the demo's sign-in history through the sign-in's own audit row."""
+    view = usage_view(store, actor_for(store, "leader"), None)
+    signed = view["sign_ins"]
+    per_week = signed.groupby("week_start")["sign_ins"].sum()
+    assert signed["team_name"].nunique() > 5
+    assert all(per_week.get(week, 0) > 0 for week in view["weeks"])

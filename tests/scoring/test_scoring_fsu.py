@@ -238,3 +238,11 @@ def test_no_rank_moves_when_the_records_come_in_another_order(people, incidents,
     for p in people:
         if p in ranked:
             assert before.loc[p, RANKS].tolist() == before.loc[p + 1000, RANKS].tolist()
+
+
+def test_rank_bands_count_every_rank_once_and_list_empty_bands():
+    from scoring.fsu import rank_band_counts
+
+    assert rank_band_counts([1, 10, 11, 26, 300], (10, 25, 50)) == [
+        ("1-10", 2), ("11-25", 1), ("26-50", 1), ("51 or below", 1)]
+    assert rank_band_counts([], (10,)) == [("1-10", 0), ("11 or below", 0)]

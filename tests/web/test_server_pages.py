@@ -207,8 +207,11 @@ def test_the_force_pack_has_tiles_and_tables_per_area(app, client, sqlite_store)
     assert root.all("html")[0].attrs["lang"] == "en"
     assert root.all("h1")[0].text() == "Monthly performance pack: Merseyside"
     assert [b.attrs["class"] for b in root.all("button")] == ["print"]
-    areas = root.all("h2")
+    areas = [h for h in root.all("h2") if "area" in h.classes()]
     assert len(areas) >= 2 and len(_tiles(root)) == len(areas)
+    own = [h.text() for h in root.all("h2") if "own" in h.classes()]
+    assert [t.split(" · ")[0] for t in own] == ["Backlog and demand by department", "Overdue tasks by kind",
+                                                 "Backlog and demand by team", "Frequent service users"]
     for tiles in _tiles(root):
         assert tiles.kids("div") and all("tile" in t.classes() for t in tiles.kids("div"))
     ranks = [t for t in root.all("table") if table_shape(t)[0][0] == "Force"]
@@ -258,7 +261,7 @@ def test_the_force_pack_shows_names_as_text(app):
     assert_no_markup_in_text(texts)
     assert only_the_print_script(root) and not root.all("b") and not root.all("i")
     assert root.all("title")[0].text() == f"Monthly performance pack - {HOSTILE}"
-    assert [h.text() for h in root.all("h2")] == ["A & <b> · no data"]
+    assert [h.text() for h in root.all("h2")] == ["Cross-force benchmark: A & <b> · no data"]
     (tile,) = [d for d in root.all("div") if "tile" in d.classes()]
     assert [d.text() for d in tile.kids("div")] == [
         "Rate <i>", "12.3%", "-1.5% since 2023-24 · coverage 40 of 43 forces", "Outcomes & <b>crimes</b>."]

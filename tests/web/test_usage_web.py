@@ -1,7 +1,9 @@
 """Usage and adoption tab over HTTP: who sees it, forged callbacks refused, figures with method notes and dates."""
 
+import base64
 import json
 
+import numpy as np
 import pytest
 
 from data_access.worklist import scope_choices
@@ -44,3 +46,13 @@ def test_inspector_sees_each_figure_with_its_method_note_and_data_as_of(app, cli
     rows = response["us-grid"]["rowData"]
     assert rows and {"week", "team_name", "kind_label", "cleared", "in_beacon", "on_time_pct"} <= set(rows[0])
     assert response["us-cleared"]["figure"]["data"], "the demo force has cleared tasks to chart"
+    (heatmap,) = response["us-sign-ins"]["figure"]["data"]  # the demo's sign-in history, per team and week
+    assert heatmap["type"] == "heatmap" and len(heatmap["y"]) > 1 and _cells(heatmap["z"]).sum() > 0
+
+
+def _cells(z) -> np.ndarray:
+    """A figure's z as an array: a list of lists, or Plotly's typed array (base64 bytes, dtype and shape)."""
+    if isinstance(z, dict):
+        shape = tuple(int(n) for n in str(z["shape"]).split(","))
+        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape)
+    return np.asarray(z, dtype=float)
