@@ -43,9 +43,8 @@ from layouts.strategic import (
     RECS_METHOD,
     TREND_METHOD,
 )
-from data_access.pack_figures import fsu_figures, workload_figures
-from data_access.packs import list_packs, pack_pdf
-from layouts.strategic_pack import bcu_pack_html, pack_html
+from data_access.packs import list_packs, pack_html_for, pack_pdf
+from layouts.strategic_pack import bcu_pack_html
 
 
 NO_FORCE = html.Div([html.I(className="bi bi-info-circle me-2", **{"aria-hidden": "true"}),
@@ -168,13 +167,9 @@ def _pack_view(store):
         name, force_name, views = bcu_pack_views(store, actor, flask.request.args["bcu"])
         return flask.Response(bcu_pack_html(name, force_name, views, BCU_METHOD, now_local().strftime("%d %b %Y %H:%M")),
                               mimetype="text/html")
-    settings = strategic_settings(store)
-    force = flask.request.args.get("force") or None
-    areas = [flask.request.args["area"]] if flask.request.args.get("area") else list(settings.area_ids())
-    views = [benchmark_view(store, actor, a, force) for a in areas]
-    bcus = [bcu_view(store, actor, a) for a in areas]
-    html_text = pack_html(views, bcus, now_local().strftime("%d %b %Y %H:%M"), workload_figures(store, actor),
-                          fsu_figures(store, actor))
+    area = flask.request.args.get("area")
+    _title, html_text, _fsu = pack_html_for(store, actor, [area] if area else None,
+                                            flask.request.args.get("force") or None)
     return flask.Response(html_text, mimetype="text/html")
 
 

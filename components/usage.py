@@ -1,5 +1,7 @@
 """Figures and the grid of the usage and adoption tab."""
 
+import re
+
 import dash_ag_grid as dag
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,12 +24,19 @@ def _week_labels(weeks) -> list[str]:
     return [f"{w:%d %b}" for w in weeks]
 
 
+def _natural(name: str) -> list:
+    """A sort key that orders the numbers inside a name by value."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(name))]
+
+
 def sign_ins_figure(sign_ins: pd.DataFrame, weeks) -> go.Figure:
     """Teams down, weeks across, each cell the week's sign-ins (people signed in on hover)."""
     if sign_ins is None or sign_ins.empty:
         return empty_figure("No sign-ins in scope")
     counts = sign_ins.pivot_table(index="team_name", columns="week_start", values="sign_ins", aggfunc="sum",
                                   fill_value=0).reindex(columns=weeks, fill_value=0)
+    # Team 2 before Team 10, as a reader counts them.
+    counts = counts.reindex(sorted(counts.index, key=_natural))
     people = sign_ins.pivot_table(index="team_name", columns="week_start", values="people", aggfunc="sum",
                                   fill_value=0).reindex(index=counts.index, columns=weeks, fill_value=0)
     fig = go.Figure(go.Heatmap(

@@ -19,6 +19,7 @@ from data_access.clock import now_local
 from data_access.errors import AccessDenied, NotFound
 from data_access.pack_figures import fsu_figures, workload_figures
 from data_access.permissions import require, role_allows
+from data_access.schema import org_unit
 from data_access.schema_packs import monthly_pack
 from data_access.strategic import bcu_view, benchmark_view, check_reader, strategic_settings
 from scoring.calendar import first_working_day
@@ -31,21 +32,32 @@ def pack_due(day, settings) -> bool:
     return day == first_working_day(day.year, day.month, settings)
 
 
-def pack_html_for(store, actor) -> tuple[str, str, bool]:
-    """(title, HTML, whether it holds FSU counts) of the whole monthly pack, as GET /strategic/pack shows it."""
+def pack_html_for(store, actor, areas: list | None = None, force: str | None = None) -> tuple[str, str, bool]:
+    """(title, HTML, whether it holds FSU counts) of the monthly pack: every benchmark area unless given, for the
+    deployment's force unless another is chosen; GET /strategic/pack shows it and the PDF is made from it."""
     from layouts.strategic_pack import pack_html
 
     check_reader(actor)
-    areas = list(strategic_settings(store).area_ids())
-    views = [benchmark_view(store, actor, a) for a in areas]
+    areas = areas or list(strategic_settings(store).area_ids())
+    views = [benchmark_view(store, actor, a, force) for a in areas]
     bcus = [bcu_view(store, actor, a) for a in areas]
     workload, fsu = workload_figures(store, actor), fsu_figures(store, actor)
     generated = now_local().strftime("%d %b %Y %H:%M")
     # The job runs outside a request: a small Flask app of its own finds the same templates, escaping included.
     app = flask.Flask(__name__, template_folder=str(TEMPLATES))
+    name = _force_name(store, views)
     with app.app_context():
-        text = pack_html(views, bcus, generated, workload, fsu)
-    return f"Monthly performance pack - {views[0]['force_name'] or 'no force selected'}", text, fsu["included"]
+        text = pack_html(views, bcus, generated, workload, fsu, force_name=name)
+    return f"Monthly performance pack - {name}", text, fsu["included"]
+
+
+def _force_name(store, views: list) -> str:
+    """The benchmark's force when one is chosen, else the organisation's own name (a force not in the benchmark)."""
+    if views and views[0]["force"]:
+        return views[0]["force_name"]
+    with store.engine.connect() as conn:
+        name = conn.execute(select(org_unit.c.name).where(org_unit.c.kind == "force").limit(1)).scalar()
+    return name or "no force selected"
 
 
 def html_to_pdf(text: str) -> bytes:

@@ -165,7 +165,8 @@ def bcu_pack_html(bcu_name: str, force_name: str, views: list, method: str, gene
                                  generated=generated, as_of=as_of_text(views[0]["data_as_of"]), areas=areas)
 
 
-def pack_html(views: list, bcus: list, generated: str, workload: dict | None = None, fsu: dict | None = None) -> str:
+def pack_html(views: list, bcus: list, generated: str, workload: dict | None = None, fsu: dict | None = None,
+              force_name: str | None = None) -> str:
     """The whole pack: the reader's own backlog, demand, overdue work and FSU counts, then every benchmark area."""
     first = views[0]
     as_of = as_of_text(first["data_as_of"])
@@ -178,6 +179,6 @@ def pack_html(views: list, bcus: list, generated: str, workload: dict | None = N
         areas.append({"heading": f"Cross-force benchmark: {view['area_label']} · {view['period'] or 'no data'}",
                       "costs": costs, "tiles": _tiles(view), "ranks": ranks,
                       "recommendations": view["recommendations"], "bcus": bcu_table})
-    return flask.render_template("pack.html", force_name=first["force_name"], generated=generated, as_of=as_of,
+    return flask.render_template("pack.html", force_name=force_name or first["force_name"], generated=generated, as_of=as_of,
                                  synthetic=bool(first.get("synthetic_data")), areas=areas,
                                  workload=_workload(workload), fsu=_fsu(fsu))
