@@ -74,7 +74,12 @@ def request_run(store, actor: Actor) -> int:
 def start_refresh(store, actor: Actor) -> int:
     """Queue a run and start it as a background job; returns the job id the screen follows."""
     run_id = request_run(store, actor)
-    return jobs.submit(store, actor, "fsu-refresh", "fsu-refresh", {"run_id": run_id})
+    job_id = jobs.submit(store, actor, "fsu-refresh", "fsu-refresh", {"run_id": run_id})
+    seen = jobs.state(store, actor, job_id)
+    if seen["status"] == "failed" and (seen["message"] or "").startswith("not started"):
+        # Never sent (the job queue was unreachable): the run must not block the next refresh as "in progress".
+        _finish(store, actor, run_id, "failed", message="not started: the job queue is unreachable")
+    return job_id
 
 
 @jobs.job_kind("fsu-refresh")

@@ -46,7 +46,9 @@ def register_tasks(app: Celery, config) -> None:
         jobs.run_recorded(store_of(), int(job_id), str(kind), dict(args))
 
     for name, fn in SCHEDULED.items():
-        app.task(name=name)(_scheduled(fn, store_of))
+        # Acknowledged when taken: a load that ran the worker out of memory must not be handed straight back to
+        # it (a job started on screen has its claim on the job row instead); beat runs it again at its next time.
+        app.task(name=name, acks_late=False, reject_on_worker_lost=False)(_scheduled(fn, store_of))
 
 
 def _scheduled(fn, store_of):

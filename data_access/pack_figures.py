@@ -19,10 +19,12 @@ MEASURES = ("open_crimes", "new_crimes", "open_tasks")
 
 
 def _crimes(conn, teams: list[int], first, last) -> pd.DataFrame:
-    # Only crimes that could be open or new in the window: still open, or closed on or after its first day.
+    # Only crimes that could be open or new in the window: still open, closed on or after its first day, or
+    # recorded in it (a finalised crime may have no outcome date).
     rows = conn.execute(select(crime.c.team_id, crime.c.recorded_at, crime.c.status, crime.c.outcome_date)
                         .where(and_(crime.c.team_id.in_(teams), crime.c.recorded_at < last,
-                                    or_(crime.c.status == "open", crime.c.outcome_date >= first.date())))).all()
+                                    or_(crime.c.status == "open", crime.c.outcome_date >= first.date(),
+                                        crime.c.recorded_at >= first)))).all()
     frame = pd.DataFrame(rows, columns=["team_id", "recorded_at", "status", "outcome_date"])
     # A finalised crime is closed on its outcome date; one without a date counts as closed when recorded.
     frame["closed_on"] = frame["outcome_date"].where(frame["status"] != "open", None)

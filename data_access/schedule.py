@@ -15,13 +15,18 @@ PACK_TASK = "beacon.scheduled.monthly_pack"
 FSU_TASK = "beacon.scheduled.fsu_refresh"
 
 
-def scheduled_load(store, source: str) -> dict:
-    """Load the extract at source through the configured mapping, as the system (python -m data_access.ingest load)."""
-    from data_access.ingest.loader import load_extract
+def scheduled_load(store, which: str) -> dict:
+    """Load the full (or hourly) extract through the configured mapping, as the system (python -m data_access.ingest load)."""
+    from data_access.ingest.loader import load_extract, shown_source
     from data_access.permissions import SYSTEM
 
+    # The task names which extract, never where it is: a staging URL's password stays out of messages and logs.
+    source = (store.hourly_source or store.source) if which == "hourly" else store.source
+    if not source:
+        raise RuntimeError(f"no extract configured for the {which} load (BEACON_SOURCE)")
     result = load_extract(store, store.source_mapping, source, SYSTEM)
-    log.info("scheduled load #%s of %s: %s: %s", result.load_id, source, result.status, result.message)
+    log.info("scheduled %s load #%s of %s: %s: %s", which, result.load_id, shown_source(source), result.status,
+             result.message)
     if result.status == "failed":
         # The load history says why; failing the task as well makes the worker's log and monitoring say so.
         raise RuntimeError(f"load #{result.load_id} failed: {result.message}")
@@ -73,9 +78,8 @@ def beat_schedule(config) -> dict:
 
     if config.source:
         # A nightly full extract and an hourly incremental one go through the same loader (docs/data-contract.md).
-        add("full-load", config.full_load_cron, "BEACON_FULL_LOAD_CRON", LOAD_TASK, config.source)
-        add("hourly-load", config.hourly_load_cron, "BEACON_HOURLY_LOAD_CRON", LOAD_TASK,
-            config.hourly_source or config.source)
+        add("full-load", config.full_load_cron, "BEACON_FULL_LOAD_CRON", LOAD_TASK, "full")
+        add("hourly-load", config.hourly_load_cron, "BEACON_HOURLY_LOAD_CRON", LOAD_TASK, "hourly")
     if config.digest_hour is not None:
         # On the hour from BEACON_DIGEST_HOUR: the first sends, the later ones retry only what failed.
         add("digest", f"0 {config.digest_hour}-23 * * *", "BEACON_DIGEST_HOUR", DIGEST_TASK)

@@ -38,6 +38,7 @@ class Store:
     # The force's extract (folder or staging URL) and its mapping file, for loads started on screen.
     source: str | None = None
     source_mapping: str | None = None
+    hourly_source: str | None = None  # the hourly incremental extract, when it is not source
     # The SMTP relay of the daily digest (data_access.mail.MailSettings); None: not configured.
     mail: object | None = None
     # Where jobs go when Celery workers run them (data_access.job_queue.JobQueue); None: the job thread.
@@ -157,6 +158,7 @@ def open_store_from(config) -> Store:
     # Without a configured extract, the demo's own (kept by the first start) is the one to load again.
     store.source = config.source or (str(demo) if demo.is_dir() else None)
     store.source_mapping = config.source_mapping
+    store.hourly_source = config.hourly_source
     from data_access.mail import mail_settings
 
     store.mail = mail_settings(config)

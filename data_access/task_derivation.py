@@ -169,8 +169,9 @@ def _write(conn, table, inserts: list, updates: list, deletes: list) -> None:
 
 def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump: bool = True) -> dict:
     """Re-derive the tasks of these crimes (every crime when None) from their events; return counts."""
-    every = crime_ids is None
-    ids = sorted(int(c) for c in conn.execute(select(crime.c.id)).scalars()) if every else \
+    # Every task and bail row names its crime by a foreign key (enforced on both databases), so deriving every
+    # crime batch by batch covers every row there is.
+    ids = sorted(int(c) for c in conn.execute(select(crime.c.id)).scalars()) if crime_ids is None else \
         sorted({int(c) for c in crime_ids})
     counts = dict.fromkeys(("crimes", "inserted", "updated", "deleted", "bail_inserted", "bail_updated",
                             "bail_deleted"), 0)
@@ -178,11 +179,6 @@ def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump
     for start in range(0, len(ids), DERIVE_BATCH):
         for k, v in _derive_batch(conn, settings, today, ids[start:start + DERIVE_BATCH], touched).items():
             counts[k] += v
-    if every:
-        # Rows left by crimes that no longer exist (a database without foreign-key enforcement).
-        orphans = select(crime.c.id)
-        counts["deleted"] += conn.execute(task.delete().where(task.c.crime_id.not_in(orphans))).rowcount or 0
-        counts["bail_deleted"] += conn.execute(bail.delete().where(bail.c.crime_id.not_in(orphans))).rowcount or 0
     changed = any(counts[k] for k in counts if k != "crimes")
     if bump and changed:
         bump_team_versions(conn, touched["team"])

@@ -16,7 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Settings of the caller's own environment that would point a started server at another deployment.
 _NOT_INHERITED = ("DATABASE_URL", "SECRET_KEY", "BEACON_CACHE_DIR", "BEACON_RULES_FILE", "BEACON_REDIS_URL",
-                  "BEACON_REDIS_PREFIX", "BEACON_METRICS_TOKEN", "GUNICORN_CMD_ARGS")
+                  "BEACON_REDIS_PREFIX", "BEACON_METRICS_TOKEN", "GUNICORN_CMD_ARGS", "BEACON_CELERY_BROKER_URL",
+                  "BEACON_SOURCE", "BEACON_HOURLY_SOURCE", "BEACON_SOURCE_MAPPING", "BEACON_DIGEST_HOUR",
+                  "BEACON_PACK_AS", "BEACON_FSU_AS", "BEACON_SMTP_HOST", "BEACON_SMTP_PORT", "BEACON_SMTP_USER",
+                  "BEACON_SMTP_PASSWORD", "BEACON_SMTP_SENDER", "BEACON_SMTP_TLS")
 
 
 def free_port() -> int:

@@ -225,7 +225,8 @@ def test_the_beat_schedule_names_tasks_the_worker_has():
     schedule = beat_schedule(config)
     assert set(schedule) == {"full-load", "hourly-load", "digest", "monthly-pack", "fsu-refresh"}
     assert all(entry["task"] in app.tasks for entry in schedule.values())
-    assert schedule["hourly-load"]["args"] == ("/srv/extract/hourly",)
+    # Which extract, never where: a staging URL and its password stay out of the broker's messages.
+    assert schedule["full-load"]["args"] == ("full",) and schedule["hourly-load"]["args"] == ("hourly",)
     assert schedule["monthly-pack"]["args"] == ("leader",)
     # Nothing configured, nothing scheduled; a time that is not cron names its setting.
     bare = Config(database_url="sqlite://", secret_key="test-secret", data_dir=Path("."), testing=True)

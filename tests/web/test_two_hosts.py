@@ -28,7 +28,8 @@ from tests.helpers import actor_for
 from tests.servers import (ROOT, free_port, gunicorn_env, haproxy_binary, sign_in, start_gunicorn, start_haproxy,
                            stop, wait_until_healthy)
 
-pytestmark = pytest.mark.postgres
+# Two gunicorn hosts and HAProxy start, and stop, inside each test: more than the suite's 180 s on a slow machine.
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
 
 HOSTS = ("host1", "host2")
 # The addresses docs/haproxy.cfg is written with, replaced by this test's free ports.
