@@ -256,6 +256,10 @@ def main(argv=None) -> int:
     try:
         if args.url:
             require_loopback(args.url)
+        if args.database_url:
+            # The run drops and recreates this database (or adds load-test accounts to it): this machine's only.
+            host = make_url(args.database_url).host or "127.0.0.1"
+            require_loopback(f"http://{'[' + host + ']' if ':' in host else host}/")
     except NotLoopback as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2

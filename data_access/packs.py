@@ -8,6 +8,7 @@ administrator, whose force the pack is for). Making one again replaces that mont
 """
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from data_access.errors import AccessDenied, NotFound
 from data_access.pack_figures import fsu_figures, workload_figures
 from data_access.permissions import require, role_allows
 from data_access.schema import org_unit
+from data_access.scope import readable_team_ids, resolve_scope
 from data_access.schema_packs import monthly_pack
 from data_access.strategic import bcu_view, benchmark_view, check_reader, strategic_settings
 from scoring.calendar import first_working_day
@@ -78,7 +80,7 @@ def make_monthly_pack(store, actor, force: bool = False) -> dict:
     pdf = html_to_pdf(text)
     month = f"{today:%Y-%m}"
     row = {"title": title, "generated_at": now_local(), "generated_by": actor.username, "size_bytes": len(pdf),
-           "pdf": pdf, "includes_fsu": includes_fsu}
+           "pdf": pdf, "includes_fsu": includes_fsu, "team_ids": json.dumps(sorted(_pack_teams(store, actor)))}
     with store.engine.begin() as conn:
         existing = conn.execute(select(monthly_pack.c.id).where(monthly_pack.c.month == month)).scalar()
         if existing is None:
@@ -90,16 +92,30 @@ def make_monthly_pack(store, actor, force: bool = False) -> dict:
     return {"status": "made", "month": month, "id": int(pack_id), "bytes": len(pdf), "includes_fsu": includes_fsu}
 
 
+def _pack_teams(store, actor) -> set:
+    """The teams a pack made by actor counts (its default scope, as workload_figures reads it)."""
+    scope = resolve_scope(store, actor, None)
+    return set() if scope.empty or scope.level == "mine" else {int(t) for t in scope.team_ids}
+
+
+def _outside_scope(store, actor, team_ids_json) -> bool:
+    """True when a kept pack counts a team the reader may not read (so they may not download it)."""
+    teams = {int(t) for t in json.loads(team_ids_json or "[]")}
+    return bool(teams - set(readable_team_ids(store, actor)))
+
+
 def list_packs(store, actor) -> list[dict]:
     """Every kept pack, newest month first, without its PDF; whether the reader may download it."""
     check_reader(actor)
     cols = [monthly_pack.c.id, monthly_pack.c.month, monthly_pack.c.title, monthly_pack.c.generated_at,
-            monthly_pack.c.size_bytes, monthly_pack.c.includes_fsu]
+            monthly_pack.c.size_bytes, monthly_pack.c.includes_fsu, monthly_pack.c.team_ids]
     may_fsu = role_allows(actor, "fsu.read")
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(select(*cols).order_by(monthly_pack.c.month.desc())).mappings()]
-    return [r | {"includes_fsu": bool(r["includes_fsu"]), "may_download": may_fsu or not r["includes_fsu"]}
-            for r in rows]
+    return [{k: v for k, v in r.items() if k != "team_ids"} | {
+        "includes_fsu": bool(r["includes_fsu"]),
+        "may_download": (may_fsu or not r["includes_fsu"]) and not _outside_scope(store, actor, r["team_ids"])}
+        for r in rows]
 
 
 def pack_pdf(store, actor, pack_id) -> tuple[str, bytes]:
@@ -110,10 +126,13 @@ def pack_pdf(store, actor, pack_id) -> tuple[str, bytes]:
     except (TypeError, ValueError):
         raise NotFound("no such pack") from None
     with store.engine.connect() as conn:
-        row = conn.execute(select(monthly_pack.c.month, monthly_pack.c.pdf, monthly_pack.c.includes_fsu)
-                           .where(monthly_pack.c.id == pack_id)).mappings().first()
+        row = conn.execute(select(monthly_pack.c.month, monthly_pack.c.pdf, monthly_pack.c.includes_fsu,
+                                  monthly_pack.c.team_ids).where(monthly_pack.c.id == pack_id)).mappings().first()
     if row is None:
         raise NotFound("no such pack")
+    # Its backlog tables are the maker's scope: a reader of a narrower scope would see other units' counts.
+    require(actor, "strategic.read", not _outside_scope(store, actor, row["team_ids"]),
+            reason="this pack counts units outside what you may read")
     # A pack made by a reader holding the FSU permission carries its counts: only such readers download it.
     if row["includes_fsu"]:
         require(actor, "fsu.read", reason="this pack holds frequent-service-user figures")

@@ -1,6 +1,6 @@
 """Monthly packs kept as PDF: one row per month, made by the scheduled job and listed for download."""
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, LargeBinary, String, Table
+from sqlalchemy import Boolean, Column, DateTime, Integer, LargeBinary, String, Table, Text
 
 from data_access.schema import metadata
 
@@ -18,4 +18,7 @@ monthly_pack = Table(
     # Made by a reader holding the FSU permission, so it carries the FSU counts: only such readers download it.
     # Nullable so an existing database gains it; a pack from before it holds none.
     Column("includes_fsu", Boolean, nullable=True),
+    # The teams its backlog and overdue tables cover (JSON list of ids; the maker's scope): a reader downloads it
+    # only when they may read every one of them. Nullable so an existing database gains it.
+    Column("team_ids", Text, nullable=True),
 )

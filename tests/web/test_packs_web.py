@@ -1,5 +1,6 @@
 """The monthly pack as PDF: made on the first working day, kept, listed and downloaded by strategic readers."""
 
+import json
 import shutil
 import subprocess
 from datetime import date
@@ -8,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from data_access.errors import AccessDenied
-from data_access.packs import list_packs, make_monthly_pack, pack_due
+from data_access.packs import list_packs, make_monthly_pack, pack_due, pack_pdf
 from data_access.schema import audit_log
 from data_access.schema_fsu import fsu_run
 from data_access.schema_packs import monthly_pack
+from data_access.scope import readable_team_ids
 from tests.conftest import login, logout
 from tests.helpers import actor_for
 
@@ -160,3 +162,22 @@ def test_the_printable_pack_shows_fsu_counts_only_to_a_reader_allowed_them(app, 
     login(client, "analyst")
     page = client.get("/strategic/pack").get_data(as_text=True)
     assert "Overall rank" in page and "Not included for this reader" not in page
+
+
+def test_a_kept_pack_downloads_only_to_readers_of_every_unit_it_counts(sqlite_store):
+    admin = actor_for(sqlite_store, "admin")
+    made = make_monthly_pack(sqlite_store, admin, force=True)
+    leader = actor_for(sqlite_store, "leader")
+    (kept,) = list_packs(sqlite_store, leader)
+    assert kept["may_download"]
+    assert pack_pdf(sqlite_store, leader, made["id"])[1].startswith(b"%PDF")
+    # The demo force has one BCU, so every reader reads every team: a pack made for a force with another BCU
+    # counts a team this leader does not read.
+    with sqlite_store.engine.begin() as conn:
+        teams = json.loads(conn.execute(select(monthly_pack.c.team_ids)).scalar_one())
+        assert set(teams) == set(readable_team_ids(sqlite_store, admin))
+        conn.execute(monthly_pack.update().values(team_ids=json.dumps(teams + [max(teams) + 1000])))
+    (kept,) = list_packs(sqlite_store, leader)
+    assert not kept["may_download"]
+    with pytest.raises(AccessDenied):
+        pack_pdf(sqlite_store, leader, made["id"])
