@@ -222,9 +222,20 @@ def _finish(store, job_id: int, status: str, result=None, message: str | None = 
 
 
 def _run(store, jobs: JobRunner, job_id: int, work) -> None:
+    now = now_local()
     with store.engine.begin() as conn:
-        claimed = conn.execute(job.update().where(job.c.id == job_id, job.c.status == "queued")
-                               .values(status="running", started_at=now_local())).rowcount
+        # A job queued longer than QUEUED_TOO_LONG was already reported "never started" (and perhaps started
+        # again by hand): a worker returning after an outage records that ending instead of running it late.
+        expired = conn.execute(job.update().where(job.c.id == job_id, job.c.status == "queued",
+                                                  job.c.created_at < now - QUEUED_TOO_LONG).values(
+            status="failed", finished_at=now, message="never started: the server stopped before it ran")).rowcount
+        claimed = 0 if expired else conn.execute(
+            job.update().where(job.c.id == job_id, job.c.status == "queued")
+            .values(status="running", started_at=now)).rowcount
+    if expired:
+        jobs.set_progress(job_id, 100, "failed")
+        log.warning("job %s waited over %s in the queue: not run", job_id, QUEUED_TOO_LONG)
+        return
     if not claimed:
         # A message delivered again after its worker stopped: the job was started once, and is not run twice
         # (a poll reports it interrupted when its progress stops).

@@ -72,6 +72,12 @@ def test_jobs_lost_with_the_server_are_reported_not_polled_for_ever(sqlite_store
     assert "interrupted" in jobs.state(sqlite_store, admin, running)["message"]
     assert "never started" in jobs.state(sqlite_store, admin, queued)["message"]
     assert not jobs.state(sqlite_store, admin, waiting)["finished"]  # behind a long job: still waiting
+    # A worker reaching the one reported "never started" records that ending and does not run it late.
+    ran = []
+    jobs._run(sqlite_store, jobs.runner(sqlite_store), queued, lambda progress: ran.append(1))
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(job.c.status).where(job.c.id == queued)).scalar_one() == "failed"
+    assert ran == []
 
 
 def test_only_the_starter_reads_a_job(sqlite_store):
