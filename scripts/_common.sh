@@ -60,6 +60,16 @@ port_open() {
     timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" >/dev/null 2>&1
 }
 
+# wait_for_port PORT SECONDS: 0 as soon as something listens on 127.0.0.1:PORT, 1 after SECONDS without.
+wait_for_port() {
+    local i
+    for i in $(seq 1 "$2"); do
+        port_open 127.0.0.1 "$1" && return 0
+        sleep 1
+    done
+    return 1
+}
+
 pg_server_installed() {
     compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null
 }
@@ -103,11 +113,7 @@ pg_start_local() {
     else
         as_root service postgresql start || return 1
     fi
-    local i
-    for i in $(seq 1 30); do
-        port_open 127.0.0.1 "$port" && return 0
-        sleep 1
-    done
+    wait_for_port "$port" 30 && return 0
     warn "PostgreSQL was started but nothing listens on 127.0.0.1:$port after 30 s"
     return 1
 }
@@ -121,8 +127,7 @@ pg_ensure_local_server() {
         say "PostgreSQL is not installed: installing it"
         apt_install postgresql || return 1
         # On a machine with systemd the package starts the server itself.
-        local i
-        for i in 1 2 3 4 5; do port_open 127.0.0.1 "$port" && return 0; sleep 1; done
+        wait_for_port "$port" 5 && return 0
     fi
     pg_start_local "$port"
 }
@@ -132,21 +137,18 @@ pg_ensure_local_server() {
 # Make sure a Redis server answers on 127.0.0.1:PORT: install Debian's redis-server if needed and
 # start one without persistence (the tests' cache needs nothing kept). Returns 1 when that failed.
 redis_ensure_local_server() {
-    local port=${1:-6379} i
+    local port=${1:-6379}
     port_open 127.0.0.1 "$port" && return 0
     if ! command -v redis-server >/dev/null 2>&1; then
         say "Redis is not installed: installing redis-server"
         apt_install redis-server || return 1
         # On a machine with systemd the package starts the server itself.
-        for i in 1 2 3 4 5; do port_open 127.0.0.1 "$port" && return 0; sleep 1; done
+        wait_for_port "$port" 5 && return 0
     fi
     say "starting redis-server on 127.0.0.1:$port (no persistence)"
     redis-server --daemonize yes --save '' --appendonly no --bind 127.0.0.1 --port "$port" >/dev/null \
         || return 1
-    for i in $(seq 1 30); do
-        port_open 127.0.0.1 "$port" && return 0
-        sleep 1
-    done
+    wait_for_port "$port" 30 && return 0
     warn "redis-server was started but nothing listens on 127.0.0.1:$port after 30 s"
     return 1
 }

@@ -7,9 +7,6 @@ of the same record wrote (source_key), so loading an extract twice changes nothi
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import json
 import traceback
 from collections import Counter
@@ -40,9 +37,6 @@ from data_access.schema_ingest import source_key, source_load, source_quarantine
 from data_access.store import bump_officer_versions, bump_team_versions, bump_version
 from data_access.task_derivation import derive_tasks
 
-# glibc, for malloc_trim (None on a system whose C library has none: memory is then given back as that allows).
-_LIBC = (lambda name: ctypes.CDLL(name) if name and hasattr(ctypes.CDLL(name), "malloc_trim") else None)(
-    ctypes.util.find_library("c"))
 # PostgreSQL advisory lock held by a load's transaction, so two loads never interleave (start-up uses ...0001).
 LOAD_LOCK_KEY = 0x6265_6163_6F6E_0002
 IN_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
@@ -657,14 +651,6 @@ def _one_load_at_a_time(conn) -> None:
         raise LoadFailed("another load is in progress: try again when it has finished")
 
 
-def _give_back_memory() -> None:
-    """Return the memory a finished table's frames used to the system, so the next table starts low."""
-    gc.collect()
-    # glibc keeps freed heap for reuse; without a trim the peak is the sum of tables rather than the largest.
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
 # The tables whose source keys a later table in the load order may name (so their key maps are kept).
 _NEEDED_AFTER = {name: {col.ref for later in ORDER[i + 1:] for col in TABLES[later].columns if col.ref}
                  for i, name in enumerate(ORDER)}
@@ -690,7 +676,6 @@ def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set,
             _load_table(ctx, tables[name](), counts, quarantine)
             for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
                 del ctx.keys[entity]  # no later table names these records: their key maps would only hold memory
-            _give_back_memory()
     return counts, quarantine, ctx.changed_crimes, ctx
 
 

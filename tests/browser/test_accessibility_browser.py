@@ -103,9 +103,7 @@ def _settled(driver) -> bool:
 @pytest.mark.parametrize("username", ROLES)
 def test_every_tab_of_the_role_passes_axe_and_has_44px_targets(dash_duo, app, username):
     axe_source = _axe_source()
-    driver = dash_duo.driver
-    driver.set_window_size(*TABLET)
-    sign_in(dash_duo, app, username)
+    driver = _signed_in_on_a_tablet(dash_duo, app, username)
     problems = []
     for tab_id in tabs_for(actor_for(app.beacon_store, username)):
         label = TAB_BY_ID[tab_id].label
@@ -147,11 +145,16 @@ def test_login_and_public_pages_pass_axe_and_have_44px_targets(dash_duo, app):
     assert not problems, "\n".join(problems)
 
 
+def _signed_in_on_a_tablet(dash_duo, app, username: str):
+    """The browser at tablet size, signed in as username."""
+    dash_duo.driver.set_window_size(*TABLET)
+    sign_in(dash_duo, app, username)
+    return dash_duo.driver
+
+
 def test_pack_pages_pass_axe_and_have_44px_targets(dash_duo, app):
     axe_source = _axe_source()
-    driver = dash_duo.driver
-    driver.set_window_size(*TABLET)
-    sign_in(dash_duo, app, "leader")
+    driver = _signed_in_on_a_tablet(dash_duo, app, "leader")
     base = dash_duo.server.url.rstrip("/")
     problems = []
     for path, ready in (("/strategic/pack", "h1"), ("/strategic/packs", "h1")):
@@ -163,9 +166,7 @@ def test_pack_pages_pass_axe_and_have_44px_targets(dash_duo, app):
 
 def test_my_settings_dialog_passes_axe_and_has_44px_targets(dash_duo, app):
     axe_source = _axe_source()
-    driver = dash_duo.driver
-    driver.set_window_size(*TABLET)
-    sign_in(dash_duo, app, "officer")
+    driver = _signed_in_on_a_tablet(dash_duo, app, "officer")
     tap(dash_duo, driver.find_element(By.ID, "my-settings-open"))
     # The dialog fades in; colours are final once Bootstrap has finished showing it.
     wait_until(dash_duo, lambda: driver.find_elements(By.CSS_SELECTOR, ".modal.show #my-digest-optin"))
