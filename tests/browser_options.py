@@ -1,7 +1,8 @@
 """Chrome options for dash[testing]'s headless Chromium (see docs on testing).
 
 tests/conftest.py returns ``chrome_options()`` from ``pytest_setup_options()``; Dash calls
-that hook for every browser it starts, so each browser gets its own fresh profile.
+that hook for every browser it starts, so each browser gets its own fresh profile, and
+``remove_profiles()`` deletes them once the test's browsers have quit.
 """
 
 import atexit
@@ -36,6 +37,19 @@ def chrome_options() -> webdriver.ChromeOptions:
     for flag in FLAGS:
         options.add_argument(flag)
     profile = tempfile.mkdtemp(prefix="beacon-chromium-")
-    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    _profiles.append(profile)
     options.add_argument(f"--user-data-dir={profile}")
     return options
+
+
+# A profile is ~15 MB: kept for the whole run, a browser suite's profiles fill a small disk.
+_profiles: list[str] = []
+
+
+def remove_profiles() -> None:
+    """Delete the profiles made so far (call once their browsers have quit)."""
+    while _profiles:
+        shutil.rmtree(_profiles.pop(), ignore_errors=True)
+
+
+atexit.register(remove_profiles)

@@ -29,6 +29,15 @@ def pytest_setup_options():
     return chrome_options()
 
 
+@pytest.fixture(autouse=True)
+def _remove_browser_profiles():
+    """Delete each test's Chromium profiles after it; autouse, so torn down after dash_duo quits the browser."""
+    yield
+    from tests.browser_options import remove_profiles
+
+    remove_profiles()
+
+
 REPO_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 _instance_existed = REPO_INSTANCE.exists()
 
