@@ -386,8 +386,8 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
         # On the job thread, now and every few minutes: today's worklist snapshot (the demand trend needs
         # one a day even when nobody opens the tab), and the benchmark and BCU figures, which take a
         # second or so from cold, so the first leader to open the Strategic tab does not wait; and the sign-in
-        # throttle rows whose failures are forgotten.
-        tasks = [ensure_snapshot, warm_force_figures, prune]
+        # throttle rows whose failures are forgotten; and the uploads of jobs whose worker was stopped mid-job.
+        tasks = [ensure_snapshot, warm_force_figures, prune, jobs.sweep_uploads]
         if config.digest_hour is not None and not config.celery_broker_url:
             # The day's digests from BEACON_DIGEST_HOUR, for a deployment without a scheduler of its own
             # (with Celery, beat sends them: data_access/schedule.py).

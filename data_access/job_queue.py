@@ -41,7 +41,8 @@ def register_tasks(app: Celery, config) -> None:
     """The worker's tasks: a job recorded by a web process, and each scheduled job (data_access.schedule)."""
     store_of = _store_opener(config)
 
-    @app.task(name=JOB_TASK)
+    # The job row holds a job's ending and result, so the backend keeps nothing for it.
+    @app.task(name=JOB_TASK, ignore_result=True)
     def run_job(job_id, kind, args):
         jobs.run_recorded(store_of(), int(job_id), str(kind), dict(args))
 

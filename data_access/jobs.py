@@ -142,6 +142,16 @@ def start_housekeeping(store, tasks, every_seconds: float = 600) -> threading.Ev
     return stop
 
 
+def sweep_uploads(store) -> int:
+    """Delete the uploads no job will read again (housekeeping); returns how many."""
+    # A job reads its upload before it claims the row, so once a job has left 'queued' its upload is spent;
+    # run_recorded deletes it at the end, but not when its worker was killed mid-job. A job queued past
+    # QUEUED_TOO_LONG is never run (see _run).
+    spent = select(job.c.id).where((job.c.status != "queued") | (job.c.created_at < now_local() - QUEUED_TOO_LONG))
+    with store.engine.begin() as conn:
+        return conn.execute(job_upload.delete().where(job_upload.c.job_id.in_(spent))).rowcount
+
+
 def _record(store, actor, kind: str, upload: bytes | None = None) -> int:
     """A queued job row for actor (and its uploaded file); returns the job id."""
     with store.engine.begin() as conn:

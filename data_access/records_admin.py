@@ -42,8 +42,8 @@ def load_job(store, actor, progress, dry_run: bool) -> dict:
     require(actor, "records.load", reason="only an administrator loads the force's records")
     if not store.source:
         raise BadRequest("no extract is configured: set BEACON_SOURCE")
-    progress(10, "checking the extract" if dry_run else "reading, checking and loading the extract")
-    result = load_extract(store, store.source_mapping, store.source, actor, dry_run=dry_run)
+    progress(5, "checking the extract" if dry_run else "reading, checking and loading the extract")
+    result = load_extract(store, store.source_mapping, store.source, actor, dry_run=dry_run, progress=progress)
     progress(95, "recording the result")
     return {"load_id": result.load_id, "status": result.status, "message": result.message,
             "quarantined": len(result.quarantined), "derived": result.derived,

@@ -64,6 +64,11 @@ def _account(store, username: str, setting: str):
     return actor
 
 
+# A scheduled run still queued this long after beat sent it (the workers were down) is dropped, not run late:
+# after an outage the next hour's (or day's) run does the work once, rather than a backlog of runs in a row.
+HOURLY_EXPIRES_SECONDS = 55 * 60
+DAILY_EXPIRES_SECONDS = 12 * 3600
+
 SCHEDULED = {LOAD_TASK: scheduled_load, DIGEST_TASK: scheduled_digest, PACK_TASK: scheduled_pack,
              FSU_TASK: scheduled_fsu}
 
@@ -72,17 +77,20 @@ def beat_schedule(config) -> dict:
     """Celery beat's entries for the configuration: a job whose time or account is not set is not scheduled."""
     entries = {}
 
-    def add(name: str, cron: str, setting: str, task: str, *args) -> None:
+    def add(name: str, cron: str, setting: str, task: str, *args, expires: int = DAILY_EXPIRES_SECONDS) -> None:
         if cron:
-            entries[name] = {"task": task, "schedule": crontab_of(cron, setting), "args": args}
+            entries[name] = {"task": task, "schedule": crontab_of(cron, setting), "args": args,
+                             "options": {"expires": expires}}
 
     if config.source:
         # A nightly full extract and an hourly incremental one go through the same loader (docs/data-contract.md).
         add("full-load", config.full_load_cron, "BEACON_FULL_LOAD_CRON", LOAD_TASK, "full")
-        add("hourly-load", config.hourly_load_cron, "BEACON_HOURLY_LOAD_CRON", LOAD_TASK, "hourly")
+        add("hourly-load", config.hourly_load_cron, "BEACON_HOURLY_LOAD_CRON", LOAD_TASK, "hourly",
+            expires=HOURLY_EXPIRES_SECONDS)
     if config.digest_hour is not None:
         # On the hour from BEACON_DIGEST_HOUR: the first sends, the later ones retry only what failed.
-        add("digest", f"0 {config.digest_hour}-23 * * *", "BEACON_DIGEST_HOUR", DIGEST_TASK)
+        add("digest", f"0 {config.digest_hour}-23 * * *", "BEACON_DIGEST_HOUR", DIGEST_TASK,
+            expires=HOURLY_EXPIRES_SECONDS)
     if config.pack_as:
         # Every weekday morning; the pack itself decides whether today is the month's first working day.
         add("monthly-pack", config.pack_cron, "BEACON_PACK_CRON", PACK_TASK, config.pack_as)

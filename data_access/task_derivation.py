@@ -167,7 +167,8 @@ def _write(conn, table, inserts: list, updates: list, deletes: list) -> None:
             conn.execute(stmt, [{"_" + k: v for k, v in u.items()} for u in updates[i:i + WRITE_CHUNK]])
 
 
-def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump: bool = True) -> dict:
+def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump: bool = True,
+                 progress=None) -> dict:
     """Re-derive the tasks of these crimes (every crime when None) from their events; return counts."""
     # Every task and bail row names its crime by a foreign key (enforced on both databases), so deriving every
     # crime batch by batch covers every row there is.
@@ -177,6 +178,8 @@ def derive_tasks(conn, settings: RuleSettings, today: date, crime_ids=None, bump
                             "bail_deleted"), 0)
     touched = defaultdict(set)
     for start in range(0, len(ids), DERIVE_BATCH):
+        if progress is not None:
+            progress(start, len(ids))
         for k, v in _derive_batch(conn, settings, today, ids[start:start + DERIVE_BATCH], touched).items():
             counts[k] += v
     changed = any(counts[k] for k in counts if k != "crimes")

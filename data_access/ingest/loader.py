@@ -656,7 +656,11 @@ _NEEDED_AFTER = {name: {col.ref for later in ORDER[i + 1:] for col in TABLES[lat
                  for i, name in enumerate(ORDER)}
 
 
-def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set, _Context]:
+def _quiet(percent: int, label: str) -> None:
+    """A progress report nobody reads (a load from the command line or a test)."""
+
+
+def _run(conn, load_id: int, tables: dict, now, today, progress=_quiet) -> tuple[dict, list, set, _Context]:
     _one_load_at_a_time(conn)
     # A write first: on SQLite it takes the database's write lock for the whole load (see _new_ids).
     try:
@@ -670,12 +674,14 @@ def _run(conn, load_id: int, tables: dict, now, today) -> tuple[dict, list, set,
     ctx = _Context(conn=conn, load_id=load_id, now=now, today=today,
                    offence_codes=set(conn.execute(select(offence.c.code)).scalars()))
     counts, quarantine = {}, []
-    for name in ORDER:
-        if name in tables:
-            # Each table is read here and dropped after its load, so the largest table bounds the memory.
-            _load_table(ctx, tables[name](), counts, quarantine)
-            for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
-                del ctx.keys[entity]  # no later table names these records: their key maps would only hold memory
+    present = [name for name in ORDER if name in tables]
+    for step, name in enumerate(present):
+        progress(10 + 65 * step // len(present),
+                 f"reading and loading {name.replace('_', ' ')} (table {step + 1} of {len(present)})")
+        # Each table is read here and dropped after its load, so the largest table bounds the memory.
+        _load_table(ctx, tables[name](), counts, quarantine)
+        for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
+            del ctx.keys[entity]  # no later table names these records: their key maps would only hold memory
     return counts, quarantine, ctx.changed_crimes, ctx
 
 
@@ -697,13 +703,15 @@ def _after(conn, ctx: _Context, counts: dict) -> None:
 
 
 @long_statements()
-def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False, derive: bool = True) -> LoadResult:
+def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False, derive: bool = True,
+                 progress=_quiet) -> LoadResult:
     """Load (or with dry_run, only check) an extract: a folder of CSV/Parquet files or a staging database URL.
 
     mapping is a Mapping or the path of a mapping file. The whole load is one transaction; a failure is
     recorded in source_load (status 'failed', with the reason) and returned, and nothing of it stays. With
     derive the changed crimes' tasks are re-derived in the same transaction;
-    otherwise result.changed_crime_ids says which crimes the caller should re-derive.
+    otherwise result.changed_crime_ids says which crimes the caller should re-derive. progress(percent, label)
+    hears each step (a load at force scale takes minutes).
     """
     mapping = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     shown = shown_source(source)[:255]
@@ -722,7 +730,7 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
                 trans = conn.begin()
                 try:
                     result.counts, result.quarantined, result.changed_crime_ids, _ctx = _run(conn, 0, tables, started,
-                                                                                          store.today())
+                                                                                          store.today(), progress)
                 finally:
                     trans.rollback()  # a dry run writes nothing to Beacon's tables
             with store.engine.begin() as conn:
@@ -737,14 +745,18 @@ def load_extract(store, mapping, source, actor=SYSTEM, *, dry_run: bool = False,
             return result
         with store.engine.begin() as conn:
             result.counts, result.quarantined, result.changed_crime_ids, ctx = _run(conn, result.load_id, tables,
-                                                                                    started, store.today())
+                                                                                    started, store.today(), progress)
             _after(conn, ctx, result.counts)
             if result.changed_crime_ids:
                 # Beacon completions the source now shows (or contradicts) are settled first, so a confirmed
                 # one is read from the source alone when the tasks are derived.
+                progress(75, "reconciling Beacon's completions with the records")
                 result.reconciled = reconcile(conn, store.settings, store.today(), result.changed_crime_ids)
             if derive and result.changed_crime_ids:
-                result.derived = derive_tasks(conn, store.settings, store.today(), sorted(result.changed_crime_ids))
+                result.derived = derive_tasks(
+                    conn, store.settings, store.today(), sorted(result.changed_crime_ids),
+                    progress=lambda done, total: progress(80 + 12 * done // total,
+                                                          f"deriving the owed work ({done:,} of {total:,} crimes)"))
             mark_loaded(conn, now_local())
             result.message = _summary(result)
             _record_quarantine(conn, result)

@@ -228,6 +228,9 @@ def test_the_beat_schedule_names_tasks_the_worker_has():
     # Which extract, never where: a staging URL and its password stay out of the broker's messages.
     assert schedule["full-load"]["args"] == ("full",) and schedule["hourly-load"]["args"] == ("hourly",)
     assert schedule["monthly-pack"]["args"] == ("leader",)
+    # Runs held up by an outage are dropped before the next one is due, so they never pile up.
+    assert schedule["hourly-load"]["options"]["expires"] < 3600 and schedule["digest"]["options"]["expires"] < 3600
+    assert schedule["full-load"]["options"]["expires"] < 24 * 3600
     # Nothing configured, nothing scheduled; a time that is not cron names its setting.
     bare = Config(database_url="sqlite://", secret_key="test-secret", data_dir=Path("."), testing=True)
     assert beat_schedule(bare) == {}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from data_access import jobs
 from data_access.errors import AccessDenied, BadRequest
-from data_access.schema import audit_log, job
+from data_access.schema import audit_log, job, job_upload
 from tests.helpers import actor_for
 
 
@@ -78,6 +78,24 @@ def test_jobs_lost_with_the_server_are_reported_not_polled_for_ever(sqlite_store
     with sqlite_store.engine.connect() as conn:
         assert conn.execute(select(job.c.status).where(job.c.id == queued)).scalar_one() == "failed"
     assert ran == []
+
+
+def test_uploads_of_jobs_cut_off_mid_run_are_swept_and_waiting_ones_kept(sqlite_store):
+    admin = actor_for(sqlite_store, "admin")
+    from data_access.clock import now_local
+    now = now_local()
+    rows = {"cut off": ("running", now - timedelta(hours=1)), "ended": ("failed", now - timedelta(hours=1)),
+            "waiting": ("queued", now - timedelta(hours=2)), "never started": ("queued", now - timedelta(hours=13))}
+    ids = {}
+    with sqlite_store.engine.begin() as conn:
+        for name, (status, created) in rows.items():
+            ids[name] = conn.execute(job.insert().values(kind="t", account_id=admin.user_id, status=status,
+                                                         created_at=created)).inserted_primary_key[0]
+            conn.execute(job_upload.insert().values(job_id=ids[name], data=b"a,b\n1,2\n"))
+    assert jobs.sweep_uploads(sqlite_store) == 3
+    with sqlite_store.engine.connect() as conn:
+        assert conn.execute(select(job_upload.c.job_id)).scalars().all() == [ids["waiting"]]
+    assert jobs.sweep_uploads(sqlite_store) == 0
 
 
 def test_only_the_starter_reads_a_job(sqlite_store):

@@ -47,6 +47,18 @@ def _crime_id(store, ref) -> int:
         return conn.execute(select(crime.c.id).where(crime.c.crime_ref == ref)).scalar()
 
 
+def test_a_load_reports_each_table_then_the_derivation_in_order(empty_store, beacon_extract):
+    heard = []
+    result = load_extract(empty_store, BEACON, beacon_extract, progress=lambda p, label: heard.append((p, label)))
+    assert result.status == "loaded", result.message
+    percents = [p for p, _ in heard]
+    assert percents == sorted(percents) and 10 <= percents[0] and percents[-1] < 95
+    labels = [label for _, label in heard]
+    assert labels[0].startswith("reading and loading org units (table 1 of ")
+    assert any(label.startswith("reading and loading crimes ") for label in labels)
+    assert labels[-1] == "deriving the owed work (0 of 30 crimes)"
+
+
 def test_same_extract_twice_changes_nothing(empty_store, beacon_extract):
     first = load_extract(empty_store, BEACON, beacon_extract)
     assert first.status == "loaded", first.message
