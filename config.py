@@ -189,6 +189,19 @@ def from_env() -> Config:
     )
 
 
+def password_hash_cost() -> dict:
+    """Argon2id cost of new password hashes (BEACON_ARGON2_*): OWASP's recommended minimum by default."""
+    # OWASP's Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane. argon2-cffi's own default
+    # (64 MiB, 3 iterations, 4 lanes) costs ~150 ms of CPU a check, ~7 times as much: at a shift change's ten
+    # sign-ins a second that alone fills two cores. Stored hashes move to the configured cost at their next sign-in.
+    cost = {"time_cost": int(os.environ.get("BEACON_ARGON2_TIME_COST", "2")),
+            "memory_cost": int(os.environ.get("BEACON_ARGON2_MEMORY_KIB", "19456")),
+            "parallelism": int(os.environ.get("BEACON_ARGON2_PARALLELISM", "1"))}
+    if cost["time_cost"] < 1 or cost["parallelism"] < 1 or cost["memory_cost"] < 8 * cost["parallelism"]:
+        raise ValueError("BEACON_ARGON2_*: at least 1 iteration and 1 lane, and 8 KiB of memory a lane")
+    return cost
+
+
 def _fixed_today(value: str) -> date | None:
     """BEACON_TODAY as a date (YYYY-MM-DD), or None when unset."""
     if not value.strip():

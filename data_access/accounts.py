@@ -4,6 +4,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from config import password_hash_cost
 from data_access.actor import Actor
 from data_access.clock import now_local
 from data_access.audit import audit_row, write_audit
@@ -11,7 +12,7 @@ from data_access.errors import NotFound
 from data_access.permissions import require
 from data_access.schema import audit_log, officer, user_account
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(**password_hash_cost())
 # Verified against when the username is unknown, so a miss costs the same time as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 

@@ -1746,8 +1746,8 @@ def generate(engine: Engine, preset: str = "demo", seed: int = 7, today: date | 
         if progress is not None:
             progress(fraction, message)
 
-    from argon2 import PasswordHasher
-    password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # hashed once, shared by every account
+    from data_access.accounts import hash_password
+    password_hash = hash_password(DEMO_PASSWORD)  # hashed once, shared by every account
 
     g = _Gen(PRESETS[preset], seed, today, settings)
     # Model first (numpy arrays), then each table is built just before it is written and freed
