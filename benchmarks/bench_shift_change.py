@@ -2,6 +2,7 @@
 
     python -m benchmarks.bench_shift_change [--users 100] [--workers 1] [--run-time 60] [--preset demo]
         [--database-url postgresql://postgres@127.0.0.1:5432/beacon_shift] [--redis-url redis://127.0.0.1:6379/14]
+    python -m benchmarks.bench_shift_change --matrix --preset west-midlands [--database-url ...] [--run-time 90]
     python -m benchmarks.bench_shift_change --url http://127.0.0.1:8050 [--database-url URL-of-its-database]
 
 Needs locust (`pip install -e '.[bench]'`). Without --url it prepares a force (the preset, generated once and
@@ -48,6 +49,9 @@ RANKS = {"officer": ("PC", "DC"), "sergeant": ("PS", "DS"), "inspector": ("Insp"
 ROLE_NAMES = {"officer": "officer", "sergeant": "supervisor", "inspector": "inspector", "leader": "senior_leader"}
 PASSWORD = "shift-change-load-test"
 MAX_RUN_TIME = 3600
+# The issue's matrix: worker processes, and people at the shift change.
+MATRIX_WORKERS = (1, 2, 4)
+MATRIX_USERS = (100, 250, 500)
 
 
 def _accounts_needed(users: int) -> dict[str, int]:
@@ -213,8 +217,8 @@ class Sampler:
                   f"{sum(mb) / len(mb):>13.0f}{max(mb):>13.0f}")
 
 
-def _print_stats(prefix: Path) -> None:
-    """The locust CSV figures: per callback (or page) p50, p95, p99, errors and requests a second."""
+def _print_stats(prefix: Path) -> list[dict]:
+    """The locust CSV figures: per callback (or page) p50, p95, p99, errors and requests a second; the rows."""
     with open(f"{prefix}_stats.csv") as fh:
         rows = list(csv.DictReader(fh))
     print(f"\n{'request':<40}{'count':>8}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}")
@@ -228,6 +232,38 @@ def _print_stats(prefix: Path) -> None:
             errors = sorted(csv.DictReader(fh), key=lambda e: -int(e["Occurrences"]))
         for e in errors[:8]:
             print(f"  error x{e['Occurrences']}: {e['Name']}: {e['Error'][:150]}")
+    return rows
+
+
+def _summary(args, rows: list[dict], sampler: "Sampler") -> dict:
+    """One run's line of the matrix: throughput, errors, p50/p95 of all requests, the worst p95 after sign-in."""
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    # The requests people make once signed in (the worklist, bell, a record, a completion), apart from the
+    # sign-in form and the page's first load, which a shift change sends all at once.
+    working = [r for r in rows if r["Name"] != "Aggregated" and not r["Name"].startswith(("sign in", "page:"))]
+    worst = max(working, key=lambda r: int(r["95%"] or 0), default=None)
+    server_cpu = sum(sum(e["cpu"]) / len(e["cpu"]) for e in sampler.seen.values()
+                     if e["cpu"] and not e["label"].startswith("locust"))
+    return {"workers": args.workers, "users": args.users, "rps": float(total["Requests/s"]),
+            "requests": int(total["Request Count"]), "errors": int(total["Failure Count"]),
+            "p50": int(total["50%"] or 0), "p95": int(total["95%"] or 0),
+            "sign_in_p95": next((int(r["95%"] or 0) for r in rows if r["Name"] == "sign in: submit"), 0),
+            "worst": f"{worst['Name']} {int(worst['95%'] or 0):,}" if worst else "", "server_cpu": server_cpu}
+
+
+def _print_matrix(summaries: list[dict], args) -> None:
+    """The matrix's summary: a line per run."""
+    where = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"\nshift change matrix, preset {args.preset}, {where}, {args.run_time} s a run, "
+          f"{args.spawn_rate:g} signing in a second")
+    print(f"{'workers':>8}{'people':>8}{'req/s':>8}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'sign-in p95':>13}{'server cpu %':>14}  worst p95 once signed in (ms)")
+    for m in summaries:
+        if "rps" not in m:
+            print(f"{m['workers']:>8}{m['users']:>8}  run failed (its output is above)")
+            continue
+        print(f"{m['workers']:>8}{m['users']:>8}{m['rps']:>8.1f}{m['requests']:>10,}{m['errors']:>8}{m['p50']:>9,}"
+              f"{m['p95']:>9,}{m['sign_in_p95']:>13,}{m['server_cpu']:>14.0f}  {m['worst']}")
 
 
 def main(argv=None) -> int:
@@ -247,9 +283,13 @@ def main(argv=None) -> int:
                     help="where the prepared SQLite force is kept between runs")
     ap.add_argument("--fresh", action="store_true", help="generate the prepared force and accounts again")
     ap.add_argument("--url", default=None, help="load a server already running on this machine instead")
+    ap.add_argument("--matrix", action="store_true",
+                    help=f"run {MATRIX_WORKERS} workers at {MATRIX_USERS} people each and print a summary")
     args = ap.parse_args(argv)
     if not 1 <= args.run_time <= MAX_RUN_TIME:
         ap.error(f"--run-time must be 1 to {MAX_RUN_TIME} seconds")
+    if args.matrix and args.url:
+        ap.error("--matrix starts its own servers: it cannot load --url")
     if find_spec("locust") is None:
         print("locust is not installed: .venv/bin/pip install -e '.[bench]'", file=sys.stderr)
         return 2
@@ -264,6 +304,20 @@ def main(argv=None) -> int:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
 
+    if not args.matrix:
+        return 0 if _run_once(args) is not None else 1
+    summaries = []
+    for workers in MATRIX_WORKERS:
+        for users in MATRIX_USERS:
+            run = argparse.Namespace(**{**vars(args), "workers": workers, "users": users})
+            print(f"\n===== {workers} worker(s), {users} people =====", flush=True)
+            summaries.append(_run_once(run) or {"workers": workers, "users": users})
+    _print_matrix(summaries, args)
+    return 0
+
+
+def _run_once(args) -> dict | None:
+    """One load test: the server started (unless --url), the users run, the figures printed; its summary."""
     workdir = Path(tempfile.mkdtemp(prefix="beacon-shift-change-"))
     server, redis_prefix = None, None
     try:
@@ -325,13 +379,13 @@ def main(argv=None) -> int:
             time.sleep(1)
         if not Path(f"{prefix}_stats.csv").exists():
             print((workdir / "locust.log").read_text()[-3000:], file=sys.stderr)
-            return 1
-        _print_stats(prefix)
+            return None
+        rows = _print_stats(prefix)
         sampler.report()
         said = (workdir / "locust.log").read_text()
         if "Traceback" in said or "refused" in said:
             print("\nlocust said:\n" + said[-3000:])
-        return 0
+        return _summary(args, rows, sampler)
     finally:
         if server is not None:
             stop(server)

@@ -45,7 +45,14 @@ _instance_existed = REPO_INSTANCE.exists()
 def pytest_configure(config):
     """Anything that falls back to the default data folder writes under a temporary folder, not the clone."""
     if "BEACON_DATA_DIR" not in os.environ:
-        os.environ["BEACON_DATA_DIR"] = tempfile.mkdtemp(prefix="beacon-test-data-")
+        os.environ["BEACON_DATA_DIR"] = config._beacon_data_dir = tempfile.mkdtemp(prefix="beacon-test-data-")
+
+
+def pytest_unconfigure(config):
+    """The temporary data folder made above goes with the run."""
+    made = getattr(config, "_beacon_data_dir", None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def _in_ci() -> bool:
