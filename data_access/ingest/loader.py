@@ -46,6 +46,9 @@ RAW_LIMIT = 2000  # characters of a quarantined row kept
 WHOLE_ENTITY = 20_000
 WRITE_CHUNK = 50_000  # rows turned into dicts and handed to the driver at a time
 HASH_CHUNK = 100_000  # rows turned into text at a time for their content hash
+# Rows of a table read, checked and written at a time: a force's largest tables (1.6 million crime events)
+# never sit in memory whole. At most WHOLE_ENTITY, so a slice's keys are looked up by IN lists.
+READ_SLICE = 20_000
 COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantined")
 # Rows that belong to a Beacon record and go with it when the source deletes it. Anything else still naming a
 # record refuses its deletion (quarantined as still referenced), as the database's foreign keys would.
@@ -115,17 +118,34 @@ class _Table:
     refused: list  # quarantine rows from lines no sheet could read
 
 
-def _sheets(mapping: Mapping, source, part) -> list:
+def _sheets(mapping: Mapping, source, part, rows: int | None = None):
+    """The Sheets of one part of a table's mapping, each of at most rows rows (rows None: each file whole)."""
     if _is_database(source):
         engine = make_engine(str(source))
         try:
             with engine.connect() as conn:
-                return [s for pattern in part.files
-                        for s in readers.read_staging(conn, mapping.staging_schema, mapping.staging_prefix, pattern)]
+                tables = [s for pattern in part.files
+                          for s in readers.read_staging(conn, mapping.staging_schema, mapping.staging_prefix, pattern)]
         finally:
             engine.dispose()
+        for sheet in tables:
+            yield from _split(sheet, rows)
+        return
     folder = Path(source)
-    return [readers.read_file(p, part.encoding) for pattern in part.files for p in readers.find_files(folder, pattern)]
+    for pattern in part.files:
+        for path in readers.find_files(folder, pattern):
+            yield from readers.read_file(path, part.encoding, rows)
+
+
+def _split(sheet, rows: int | None):
+    """A staging table's Sheet as Sheets of at most rows rows (it is read whole; its rows are then loaded a slice
+    at a time)."""
+    if rows is None or len(sheet.frame) <= rows:
+        yield sheet
+        return
+    for start in range(0, len(sheet.frame), rows):
+        yield readers.Sheet(sheet.name, sheet.frame.iloc[start:start + rows], sheet.lines[start:start + rows],
+                            sheet.typed, sheet.refused if start == 0 else [], sheet.csv_like)
 
 
 def _is_database(source) -> bool:
@@ -138,33 +158,54 @@ def _check_source(source) -> None:
 
 
 def _lazy_tables(mapping: Mapping, source) -> dict:
-    """Each table the mapping supplies as a reader, so a load holds one table's rows at a time."""
+    """Each table the mapping supplies as a reader of its slices, so a load holds one slice's rows at a time."""
     _check_source(source)
-    return {name: partial(read_table, mapping, source, name) for name in ORDER if name in mapping.tables}
+    return {name: partial(read_slices, mapping, source, name) for name in ORDER if name in mapping.tables}
+
+
+def read_slices(mapping: Mapping, source, name: str, rows: int | None = None):
+    """A contract table as _Tables of at most rows rows each (READ_SLICE by default), or whole when a row may
+    name another row of the same table, or hold a value the table keeps unique."""
+    contract = TABLES[name]
+    if name in WHOLE_TABLES:
+        yield read_table(mapping, source, name)
+        return
+    given = False
+    for part in mapping.tables[name]:
+        for sheet in _sheets(mapping, source, part, rows or READ_SLICE):
+            given = True
+            yield _typed(contract, [(part, sheet)])
+    if not given:  # no file matched: the table is still counted, with nothing read
+        yield _typed(contract, [])
 
 
 def read_table(mapping: Mapping, source, name: str) -> _Table:
-    """One contract table from every file the mapping names for it, typed, with the refused lines."""
-    contract = TABLES[name]
+    """One contract table whole, from every file the mapping names for it, typed, with the refused lines."""
+    return _typed(TABLES[name], [(part, sheet) for part in mapping.tables[name]
+                                 for sheet in _sheets(mapping, source, part)])
+
+
+def _typed(contract: SourceTable, parts: list) -> _Table:
+    """The rows of these (mapping part, Sheet) pairs in Beacon's columns and types, with reasons for refused ones."""
+    name = contract.name
     frames, sheets, refused = [], [], []
-    for part in mapping.tables[name]:
-        for sheet in _sheets(mapping, source, part):
-            index = len(sheets)
-            sheets.append(sheet)
-            refused += [_q(name, sheet.name, line, reason, raw) for line, reason, raw in sheet.refused]
-            if not len(sheet.frame):
-                continue
-            out = shape(sheet.frame, part, contract)
-            typed = {part.rename.get(c, c) for c in sheet.typed}
-            reasons = pd.Series(None, index=out.index, dtype=object)
-            frame = convert(out, part, contract, typed, reasons)
-            for col in contract.columns:
-                if col.required and col.name not in frame.columns:
-                    reasons[reasons.isna()] = (f"missing column: {col.name} (the file has no column the "
-                                               f"mapping gives it)")
-            frame["_sheet"], frame["_pos"], frame["_line"] = index, np.arange(len(frame)), sheet.lines
-            frame["_reason"] = reasons
-            frames.append(frame)
+    for part, sheet in parts:
+        index = len(sheets)
+        sheets.append(sheet)
+        refused += [_q(name, sheet.name, line, reason, raw) for line, reason, raw in sheet.refused]
+        if not len(sheet.frame):
+            continue
+        out = shape(sheet.frame, part, contract)
+        typed = {part.rename.get(c, c) for c in sheet.typed}
+        reasons = pd.Series(None, index=out.index, dtype=object)
+        frame = convert(out, part, contract, typed, reasons)
+        for col in contract.columns:
+            if col.required and col.name not in frame.columns:
+                reasons[reasons.isna()] = (f"missing column: {col.name} (the file has no column the "
+                                           f"mapping gives it)")
+        frame["_sheet"], frame["_pos"], frame["_line"] = index, np.arange(len(frame)), sheet.lines
+        frame["_reason"] = reasons
+        frames.append(frame)
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*META, "_reason"])
     for col in contract.columns:
         if col.name not in frame.columns:
@@ -193,6 +234,8 @@ class _Context:
     touched_teams: set = field(default_factory=set)
     touched_officers: set = field(default_factory=set)
     force_id: int | None = None
+    # The live keys of the table's earlier slices: (sorted UTF-8 keys, their lines, the sheet's name) a slice.
+    seen: list = field(default_factory=list)
 
 
 def _where_keys(query, entity: str, keys: list):
@@ -390,8 +433,8 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     contract = TABLES[t.name]
     beacon = metadata.tables[contract.beacon_table]
     frame, reasons = t.frame, t.reasons
-    c = counts[t.name] = dict.fromkeys(COUNT_KEYS, 0)
-    c["read"] = len(frame) + len(t.refused)
+    c = counts.setdefault(t.name, dict.fromkeys(COUNT_KEYS, 0))
+    c["read"] += len(frame) + len(t.refused)
     quarantine += t.refused
     c["quarantined"] += len(t.refused)
 
@@ -421,6 +464,7 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
         for i in dup[dup].index:
             f, ln = where[keys[i]]
             reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {ln} of {f}"
+    _refuse_seen_keys(ctx, t, keys, live & ~dup & keys.ne(""))
 
     _refuse_taken(ctx, t, contract, beacon, keys, deleted)
 
@@ -478,7 +522,8 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     for start in range(0, len(ins), WRITE_CHUNK):  # rows become dicts a chunk at a time, to bound memory
         new_ids += _insert(ctx.conn, beacon, _as_records(beacon, ins.iloc[start:start + WRITE_CHUNK]))
     c["inserted"] += len(new_ids)
-    existing_map.update(zip(to_insert["key"], new_ids))
+    if self_refs or t.name in _NEEDED_AFTER[t.name]:  # else nothing later in the load looks these keys up
+        existing_map.update(zip(to_insert["key"], new_ids))
     for start in range(0, len(new_ids), WRITE_CHUNK):
         part = to_insert.iloc[start:start + WRITE_CHUNK]
         _insert(ctx.conn, source_key, [
@@ -528,6 +573,25 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
 
     if t.name == "org_units" and (c["inserted"] or c["updated"] or c["deleted"]):
         _place_units(ctx.conn)
+
+
+def _refuse_seen_keys(ctx: _Context, t: _Table, keys: pd.Series, live: pd.Series) -> None:
+    """Quarantine a key an earlier slice of the table had live, and remember this slice's live keys."""
+    # Kept as sorted arrays of UTF-8 bytes (~16 bytes a key) rather than a dict of strings (~150), so the
+    # keys of 1.6 million events cost tens of MB; a slice is checked against each earlier one by binary search.
+    mine = keys[live]
+    wanted = np.array([k.encode("utf-8", "surrogateescape") for k in mine], dtype=bytes) if len(mine) else None
+    if wanted is None:
+        return
+    for earlier, lines, file in ctx.seen:
+        at = np.searchsorted(earlier, wanted).clip(0, len(earlier) - 1)
+        hit = earlier[at] == wanted
+        for i, j in zip(mine.index[hit], at[hit]):
+            if t.reasons.at[i] is None:
+                t.reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {lines[j]} of {file}"
+    order = np.argsort(wanted, kind="stable")
+    sheet = t.sheets[0].name if t.sheets else t.name
+    ctx.seen.append((wanted[order], t.frame.loc[mine.index, "_line"].to_numpy()[order], sheet))
 
 
 def _refuse_taken(ctx: _Context, t: _Table, contract: SourceTable, beacon, keys: pd.Series, deleted) -> None:
@@ -654,6 +718,12 @@ def _one_load_at_a_time(conn) -> None:
 # The tables whose source keys a later table in the load order may name (so their key maps are kept).
 _NEEDED_AFTER = {name: {col.ref for later in ORDER[i + 1:] for col in TABLES[later].columns if col.ref}
                  for i, name in enumerate(ORDER)}
+# Tables read whole rather than in slices: a row may name another row of the same table (a unit's parent, an
+# officer's line manager), or hold a value Beacon keeps unique (a collar), which is checked across the table.
+WHOLE_TABLES = {name for name, contract in TABLES.items()
+                if any(col.ref == name or (col.stored and not col.ref and col.name not in contract.key
+                                           and metadata.tables[contract.beacon_table].c[col.into].unique)
+                       for col in contract.columns)}
 
 
 def _quiet(percent: int, label: str) -> None:
@@ -678,8 +748,10 @@ def _run(conn, load_id: int, tables: dict, now, today, progress=_quiet) -> tuple
     for step, name in enumerate(present):
         progress(10 + 65 * step // len(present),
                  f"reading and loading {name.replace('_', ' ')} (table {step + 1} of {len(present)})")
-        # Each table is read here and dropped after its load, so the largest table bounds the memory.
-        _load_table(ctx, tables[name](), counts, quarantine)
+        # Each slice is read here and dropped after its load, so the largest slice bounds the memory.
+        for piece in tables[name]():
+            _load_table(ctx, piece, counts, quarantine)
+        ctx.seen.clear()
         for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
             del ctx.keys[entity]  # no later table names these records: their key maps would only hold memory
     return counts, quarantine, ctx.changed_crimes, ctx

@@ -43,55 +43,64 @@ def find_files(folder: Path, pattern: str) -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file())
 
 
-def read_file(path: Path, encoding: str) -> Sheet:
-    """A CSV or Parquet file by its suffix."""
+def read_file(path: Path, encoding: str, rows: int | None = None):
+    """A CSV or Parquet file by its suffix, as Sheets of at most rows rows each (one Sheet when rows is None)."""
     if path.suffix.lower() in PARQUET_SUFFIXES:
-        return read_parquet(path)
-    return read_csv(path, encoding)
+        return read_parquet(path, rows)
+    return read_csv(path, encoding, rows)
 
 
-def read_csv(path: Path, encoding: str) -> Sheet:
-    """A CSV file in the given encoding; a line with a byte that encoding cannot decode is refused, not fatal.
+def read_csv(path: Path, encoding: str, rows: int | None = None):
+    """A CSV file in the given encoding, as Sheets of at most rows good rows (the last, perhaps empty, always given).
 
-    Python's csv module reads it (it gives each record's physical line, which pandas does not, and the
-    importers' csv_lines already accounts for unclosed quotes and NUL bytes); pandas takes over after.
+    A line with a byte that encoding cannot decode is refused, not fatal. Python's csv module reads it (it gives
+    each record's physical line, which pandas does not, and the importers' csv_lines already accounts for
+    unclosed quotes and NUL bytes); pandas takes over after. A refused line goes with the Sheet it falls in.
     """
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf") and encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
         data = data[3:]  # Excel's UTF-8 byte-order mark is not part of the first column's name
     text_ = data.decode(encoding, errors="surrogateescape")
-    sheet = Sheet(path.name, pd.DataFrame(), np.array([], dtype=np.int64), csv_like=True)
+    del data
     try:
-        header, rows = csv_lines(text_)
+        header, records = csv_lines(text_)
     except LayoutError as exc:
-        sheet.refused.append((1, f"unreadable file: {exc}", ""))
-        return sheet
+        yield _empty(path.name, [(1, f"unreadable file: {exc}", "")])
+        return
     bad_header = next((h for h in header if _UNDECODED.search(h)), None)
     if bad_header is not None:
-        sheet.refused.append((1, f"bad byte: the header is not {encoding}", _shown(",".join(header))))
-        return sheet
-    good, numbers = [], []
+        yield _empty(path.name, [(1, f"bad byte: the header is not {encoding}", _shown(",".join(header)))])
+        return
+    good, numbers, refused = [], [], []
     width = len(header)
-    for line, fields in rows:
+    for line, fields in records:
         if line.reason is not None:
-            sheet.refused.append((line.number, line.reason, _shown(line.raw)))
+            refused.append((line.number, line.reason, _shown(line.raw)))
             continue
         bad = next((i for i, f in enumerate(fields) if _UNDECODED.search(f)), None)
         if bad is not None:
             byte = ord(_UNDECODED.search(fields[bad]).group()) - 0xDC00
             name = header[bad] if bad < width else f"field {bad + 1}"
-            sheet.refused.append((line.number, f"bad byte: 0x{byte:02X} in {name} is not {encoding}",
-                                  _shown(line.raw)))
+            refused.append((line.number, f"bad byte: 0x{byte:02X} in {name} is not {encoding}", _shown(line.raw)))
             continue
         if len(fields) != width:
-            sheet.refused.append((line.number, f"wrong width: {len(fields)} fields, the header has {width}",
-                                  line.raw))
+            refused.append((line.number, f"wrong width: {len(fields)} fields, the header has {width}", line.raw))
             continue
         good.append(fields)
         numbers.append(line.number)
+        if rows is not None and len(good) >= rows:
+            yield _csv_sheet(path.name, header, good, numbers, refused)
+            good, numbers, refused = [], [], []
+    yield _csv_sheet(path.name, header, good, numbers, refused)
+
+
+def _csv_sheet(name: str, header: list, good: list, numbers: list, refused: list) -> Sheet:
     frame = pd.DataFrame(good, columns=header, dtype=object) if good else pd.DataFrame(columns=header, dtype=object)
-    sheet.frame, sheet.lines = frame, np.asarray(numbers, dtype=np.int64)
-    return sheet
+    return Sheet(name, frame, np.asarray(numbers, dtype=np.int64), refused=refused, csv_like=True)
+
+
+def _empty(name: str, refused: list) -> Sheet:
+    return Sheet(name, pd.DataFrame(), np.array([], dtype=np.int64), refused=refused, csv_like=True)
 
 
 def _shown(raw: str) -> str:
@@ -112,14 +121,22 @@ def _as_text(table: pa.Table) -> tuple[pd.DataFrame, set]:
     return frame.where(frame.notna(), None), typed
 
 
-def read_parquet(path: Path) -> Sheet:
-    """A Parquet file (pyarrow); row numbers count from 1."""
+def read_parquet(path: Path, rows: int | None = None):
+    """A Parquet file (pyarrow) as Sheets of at most rows rows (one when rows is None); row numbers count from 1."""
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        batches = parquet.iter_batches(batch_size=rows) if rows else iter([parquet.read()])
+        first = 1
+        for batch in batches:
+            table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+            frame, typed = _as_text(table)
+            yield Sheet(path.name, frame, np.arange(first, first + len(frame), dtype=np.int64), typed)
+            first += len(frame)
+        if first == 1 and rows:  # a file of no rows still gives its (empty) sheet
+            frame, typed = _as_text(parquet.schema_arrow.empty_table())
+            yield Sheet(path.name, frame, np.array([], dtype=np.int64), typed)
     except (pa.ArrowInvalid, OSError) as exc:
-        return Sheet(path.name, pd.DataFrame(), np.array([], dtype=np.int64), refused=[(1, f"unreadable file: {exc}", "")])
-    frame, typed = _as_text(table)
-    return Sheet(path.name, frame, np.arange(1, len(frame) + 1, dtype=np.int64), typed)
+        yield Sheet(path.name, pd.DataFrame(), np.array([], dtype=np.int64), refused=[(1, f"unreadable file: {exc}", "")])
 
 
 def staging_tables(conn, schema: str | None, prefix: str) -> list[str]:
