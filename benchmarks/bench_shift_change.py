@@ -16,6 +16,7 @@ cache. Only loopback addresses are ever a target. Prints figures; asserts nothin
 
 import argparse
 import csv
+import re
 import json
 import math
 import os
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from importlib.util import find_spec
@@ -235,6 +237,20 @@ def _print_stats(prefix: Path) -> list[dict]:
     return rows
 
 
+def _print_server_errors(log: Path) -> None:
+    """The distinct exceptions the server logged (why a request answered 500), most frequent first."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return
+    # The last line of each traceback names the exception and its message.
+    raised = [lines[i + 1].strip() for i, line in enumerate(lines[:-1])
+              if line.startswith("  ") and not lines[i + 1].startswith((" ", "Traceback"))
+              and re.match(r"^[\w.]+(Error|Exception|Timeout)\b", lines[i + 1])]
+    for text_, count in Counter(raised).most_common(5):
+        print(f"  server raised x{count}: {text_[:200]}")
+
+
 def _summary(args, rows: list[dict], sampler: "Sampler") -> dict:
     """One run's line of the matrix: throughput, errors, p50/p95 of all requests, the worst p95 after sign-in."""
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -381,6 +397,8 @@ def _run_once(args) -> dict | None:
             print((workdir / "locust.log").read_text()[-3000:], file=sys.stderr)
             return None
         rows = _print_stats(prefix)
+        if server is not None:
+            _print_server_errors(log)
         sampler.report()
         said = (workdir / "locust.log").read_text()
         if "Traceback" in said or "refused" in said:
