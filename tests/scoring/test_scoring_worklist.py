@@ -206,3 +206,15 @@ def test_officer_summary_counts_investigations_and_tasks_per_officer_in_charge()
     assert rows[1]["open"] == 1 and rows[1]["overdue"] == 0 and rows[1]["oldest_overdue"] == ""
     assert rows[2]["oic_id"] is None and rows[2]["due_soon"] == 0
     assert officer_summary(classify(tasks(), TODAY), {}).empty
+
+
+def test_owed_by_oic_counts_one_kinds_overdue_and_due_soon_per_officer_in_charge():
+    from scoring.worklist import owed_by_oic
+
+    classified = pd.DataFrame({
+        "kind": ["supervisor_review"] * 5 + ["victim_contact"],
+        "state": ["overdue", "due_soon", "overdue", "later", "overdue", "overdue"],
+        "oic_id": [7, 7, 9, None, None, 7],
+    })
+    assert owed_by_oic(classified, "supervisor_review") == {"7": [1, 1], "9": [1, 0]}
+    assert owed_by_oic(classified, "log_update") == {}
