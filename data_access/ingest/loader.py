@@ -456,15 +456,17 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
         for i in nobody[nobody].index:
             reasons.at[i] = f"missing value: person_ref is required for a {frame.at[i, 'kind']} event"
 
-    live = reasons.isna()
-    dup = live & keys.duplicated(keep="first") & keys.ne("")
+    # A key is claimed by its first row still live here; rows already refused for something else claim nothing.
+    _refuse_seen_keys(ctx, t, keys, reasons.isna() & keys.ne(""))
+    live = reasons.isna() & keys.ne("")
+    dup = live & keys.where(live).duplicated(keep="first")
     if dup.any():
-        first = frame[live & ~keys.duplicated(keep="first")]
+        first = frame[live & ~dup]
         where = {k: (t.sheets[s].name, ln) for k, s, ln in zip(keys[first.index], first["_sheet"], first["_line"])}
         for i in dup[dup].index:
             f, ln = where[keys[i]]
             reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {ln} of {f}"
-    _refuse_seen_keys(ctx, t, keys, live & ~dup & keys.ne(""))
+    _remember_keys(ctx, t, keys, live & ~dup)
 
     _refuse_taken(ctx, t, contract, beacon, keys, deleted)
 
@@ -575,20 +577,33 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
         _place_units(ctx.conn)
 
 
+def _bytes(keys: pd.Series) -> np.ndarray:
+    # The end mark keeps a trailing NUL, which numpy's bytes type would drop, part of the key.
+    return np.array([k.encode("utf-8", "surrogateescape") + b"\x01" for k in keys], dtype=bytes)
+
+
 def _refuse_seen_keys(ctx: _Context, t: _Table, keys: pd.Series, live: pd.Series) -> None:
-    """Quarantine a key an earlier slice of the table had live, and remember this slice's live keys."""
-    # Kept as sorted arrays of UTF-8 bytes (~16 bytes a key) rather than a dict of strings (~150), so the
-    # keys of 1.6 million events cost tens of MB; a slice is checked against each earlier one by binary search.
+    """Quarantine a live key that an earlier slice of the table already had live."""
     mine = keys[live]
-    wanted = np.array([k.encode("utf-8", "surrogateescape") for k in mine], dtype=bytes) if len(mine) else None
-    if wanted is None:
+    if not len(mine) or not ctx.seen:
         return
+    wanted = _bytes(mine)
     for earlier, lines, file in ctx.seen:
         at = np.searchsorted(earlier, wanted).clip(0, len(earlier) - 1)
         hit = earlier[at] == wanted
         for i, j in zip(mine.index[hit], at[hit]):
             if t.reasons.at[i] is None:
                 t.reasons.at[i] = f"duplicate key: {keys[i]!r} also on line {lines[j]} of {file}"
+
+
+def _remember_keys(ctx: _Context, t: _Table, keys: pd.Series, live: pd.Series) -> None:
+    """Keep this slice's live keys, for the table's later slices to be checked against."""
+    # Sorted arrays of bytes, as wide as the slice's longest key (~10-20 bytes for most extracts), rather
+    # than a dict of strings (~150 bytes a key): a slice is checked against each earlier one by binary search.
+    mine = keys[live]
+    if not len(mine):
+        return
+    wanted = _bytes(mine)
     order = np.argsort(wanted, kind="stable")
     sheet = t.sheets[0].name if t.sheets else t.name
     ctx.seen.append((wanted[order], t.frame.loc[mine.index, "_line"].to_numpy()[order], sheet))

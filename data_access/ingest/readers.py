@@ -123,10 +123,10 @@ def _as_text(table: pa.Table) -> tuple[pd.DataFrame, set]:
 
 def read_parquet(path: Path, rows: int | None = None):
     """A Parquet file (pyarrow) as Sheets of at most rows rows (one when rows is None); row numbers count from 1."""
+    first = 1
     try:
         parquet = pq.ParquetFile(path)
         batches = parquet.iter_batches(batch_size=rows) if rows else iter([parquet.read()])
-        first = 1
         for batch in batches:
             table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
             frame, typed = _as_text(table)
@@ -136,7 +136,9 @@ def read_parquet(path: Path, rows: int | None = None):
             frame, typed = _as_text(parquet.schema_arrow.empty_table())
             yield Sheet(path.name, frame, np.array([], dtype=np.int64), typed)
     except (pa.ArrowInvalid, OSError) as exc:
-        yield Sheet(path.name, pd.DataFrame(), np.array([], dtype=np.int64), refused=[(1, f"unreadable file: {exc}", "")])
+        # Rows before a damaged part of the file were given already; the rest is refused from the first it lost.
+        reason = f"unreadable file: {exc}" if first == 1 else f"unreadable from row {first}: {exc}"
+        yield Sheet(path.name, pd.DataFrame(), np.array([], dtype=np.int64), refused=[(first, reason, "")])
 
 
 def staging_tables(conn, schema: str | None, prefix: str) -> list[str]:

@@ -347,3 +347,29 @@ def test_a_key_repeated_in_a_later_slice_is_quarantined_naming_the_first_line(sq
     assert found[0]["raw_row"].startswith(events[1]["event_ref"] + ",")
     c = result.counts["crime_events"]
     assert c["read"] == len(events) + 1 and c["inserted"] == len(events) and c["quarantined"] == 1
+
+
+@pytest.mark.parametrize("slice_rows", [4, 1000])
+def test_a_key_first_on_a_refused_row_is_loaded_from_its_good_row(slice_rows, sqlite_empty, beacon_extract,
+                                                                  monkeypatch):
+    events = _rows(beacon_extract / "crime_events.csv")
+    refused = dict(events[-1], event_ref="E-TWICE", kind="coffee")  # an unknown kind: refused for that
+    good = dict(events[-1], event_ref="E-TWICE")
+    _write(beacon_extract / "crime_events.csv", events[:-1] + [refused, events[-1], good])
+    monkeypatch.setattr(loader, "READ_SLICE", slice_rows)
+    result = load_extract(sqlite_empty, BEACON, beacon_extract)
+    assert result.status == "loaded", result.message
+    found = [(q["line"], q["reason"][:22]) for q in result.quarantined if q["source_table"] == "crime_events"]
+    assert found == [(len(events) + 1, "unknown code: kind 'co")]
+    assert result.counts["crime_events"]["inserted"] == len(events) + 1
+
+
+def test_every_repeat_of_a_key_names_its_first_line_whichever_slice_it_falls_in(sqlite_empty, beacon_extract,
+                                                                                monkeypatch):
+    events = _rows(beacon_extract / "crime_events.csv")
+    _write(beacon_extract / "crime_events.csv", events + [dict(events[1]), dict(events[1])])
+    monkeypatch.setattr(loader, "READ_SLICE", 4)
+    result = load_extract(sqlite_empty, BEACON, beacon_extract)
+    reasons = {q["line"]: q["reason"] for q in result.quarantined if q["source_table"] == "crime_events"}
+    expected = f"duplicate key: {events[1]['event_ref']!r} also on line 3 of crime_events.csv"
+    assert reasons == {len(events) + 2: expected, len(events) + 3: expected}
