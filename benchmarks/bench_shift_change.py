@@ -16,10 +16,10 @@ cache. Only loopback addresses are ever a target. Prints figures; asserts nothin
 
 import argparse
 import csv
-import re
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import subprocess

@@ -578,6 +578,7 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
 
 
 def _bytes(keys: pd.Series) -> np.ndarray:
+    """Keys as a numpy array of UTF-8 bytes, each with an end mark."""
     # The end mark keeps a trailing NUL, which numpy's bytes type would drop, part of the key.
     return np.array([k.encode("utf-8", "surrogateescape") + b"\x01" for k in keys], dtype=bytes)
 
