@@ -49,6 +49,8 @@ HASH_CHUNK = 100_000  # rows turned into text at a time for their content hash
 # Rows of a table read, checked and written at a time: a force's largest tables (1.6 million crime events)
 # never sit in memory whole. At most WHOLE_ENTITY, so a slice's keys are looked up by IN lists.
 READ_SLICE = 20_000
+# Source keys a load writes before PostgreSQL's statistics of them are refreshed (see _refresh_statistics).
+ANALYZE_AFTER = 50_000
 COUNT_KEYS = ("read", "inserted", "updated", "unchanged", "deleted", "quarantined")
 # Rows that belong to a Beacon record and go with it when the source deletes it. Anything else still naming a
 # record refuses its deletion (quarantined as still referenced), as the database's foreign keys would.
@@ -234,6 +236,7 @@ class _Context:
     touched_teams: set = field(default_factory=set)
     touched_officers: set = field(default_factory=set)
     force_id: int | None = None
+    unanalysed: int = 0  # source keys written since PostgreSQL's statistics were last refreshed
     # The live keys of the table's earlier slices: (sorted UTF-8 keys, their lines, the sheet's name) a slice.
     seen: list = field(default_factory=list)
 
@@ -524,6 +527,7 @@ def _load_table(ctx: _Context, t: _Table, counts: dict, quarantine: list) -> Non
     for start in range(0, len(ins), WRITE_CHUNK):  # rows become dicts a chunk at a time, to bound memory
         new_ids += _insert(ctx.conn, beacon, _as_records(beacon, ins.iloc[start:start + WRITE_CHUNK]))
     c["inserted"] += len(new_ids)
+    ctx.unanalysed += len(new_ids)
     if self_refs or t.name in _NEEDED_AFTER[t.name]:  # else nothing later in the load looks these keys up
         existing_map.update(zip(to_insert["key"], new_ids))
     for start in range(0, len(new_ids), WRITE_CHUNK):
@@ -742,14 +746,15 @@ WHOLE_TABLES = {name for name, contract in TABLES.items()
                        for col in contract.columns)}
 
 
-def _refresh_statistics(conn) -> None:
-    """On PostgreSQL, let the planner see the source keys this load has written so far."""
+def _refresh_statistics(ctx: _Context) -> None:
+    """On PostgreSQL, once the load has written ANALYZE_AFTER source keys, let the planner see them."""
     # A load writes hundreds of thousands of source keys in its one transaction, which autovacuum cannot see:
     # with the statistics of the table as it was, PostgreSQL looks each slice's keys up through the
     # (entity, beacon_id) index and reads every key of the entity per query (3 s each at 160,000 events).
-    # ANALYZE in the same transaction samples its own new rows (~0.1 s).
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("ANALYZE source_key"))
+    # ANALYZE in the same transaction samples its own new rows (~0.1 s); a small hourly load needs none.
+    if ctx.conn.dialect.name == "postgresql" and ctx.unanalysed >= ANALYZE_AFTER:
+        ctx.conn.execute(text("ANALYZE source_key"))
+        ctx.unanalysed = 0
 
 
 def _quiet(percent: int, label: str) -> None:
@@ -774,9 +779,9 @@ def _run(conn, load_id: int, tables: dict, now, today, progress=_quiet) -> tuple
     for step, name in enumerate(present):
         progress(10 + 65 * step // len(present),
                  f"reading and loading {name.replace('_', ' ')} (table {step + 1} of {len(present)})")
-        _refresh_statistics(conn)
         # Each slice is read here and dropped after its load, so the largest slice bounds the memory.
         for piece in tables[name]():
+            _refresh_statistics(ctx)
             _load_table(ctx, piece, counts, quarantine)
         ctx.seen.clear()
         for entity in set(ctx.keys) - _NEEDED_AFTER[name]:
