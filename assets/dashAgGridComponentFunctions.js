@@ -3,7 +3,10 @@ var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGrid
 
 dagcomponentfuncs.OpenButton = function (props) {
   // The label names the row: a crime reference on the worklist, a person's name on other grids.
-  var ref = props.data ? (props.data.crime_ref || props.data.name || "") : "";
+  if (!props.data) {
+    return null;  // a row still on its way from the server
+  }
+  var ref = props.data.crime_ref || props.data.name || "";
   return React.createElement(
     "button",
     {

@@ -18,30 +18,80 @@ window.dash_clientside.beacon = Object.assign(window.dash_clientside.beacon || {
   }
 });
 
-// The crime references of the worklist in the order the grid shows them (its sort and filter applied).
-function shownRefs() {
-  var refs = [];
-  var api = window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi("da-grid") : null;
-  if (api) {
-    api.forEachNodeAfterFilterAndSort(function (node) { if (node.data) { refs.push(node.data.crime_ref); } });
+// The worklist grids page from the server (infinite row model): they hold only the blocks they have fetched.
+function worklistApi(id) {
+  try {
+    return window.dash_ag_grid && window.dash_ag_grid.getApi ? window.dash_ag_grid.getApi(id || "da-grid") : null;
+  } catch (e) {
+    return null;  // not mounted yet: it asks for its rows itself once it is
   }
-  return refs;
 }
+
+function rowIndexOf(api, ref) {
+  var node = ref ? api.getRowNode(ref) : null;
+  return node && node.rowIndex !== null && node.rowIndex !== undefined ? node.rowIndex : -1;
+}
+
+// Shows the grid's page holding a row, so the list behind the record panel follows previous and next.
+function showRow(api, index) {
+  if (api.paginationGetPageSize && api.paginationGetTotalPages && api.paginationGetTotalPages() > 0) {
+    var page = Math.floor(index / api.paginationGetPageSize());
+    if (page !== api.paginationGetCurrentPage()) {
+      api.paginationGoToPage(page);
+    }
+  }
+  api.ensureIndexVisible(index);
+}
+
+// A scope change or a completion changed the rows: the grid asks the server again (from the top for a new scope).
+window.dash_clientside.beacon.refreshGrid = function (stamp) {
+  if (!stamp) {
+    return window.dash_clientside.no_update;
+  }
+  var newScope = window.beaconGridScope !== stamp.scope;
+  ["da-grid", "da-officers"].forEach(function (id) {
+    var api = worklistApi(id);
+    if (api) {
+      if (newScope) { api.purgeInfiniteCache(); } else { api.refreshInfiniteCache(); }
+    }
+  });
+  window.beaconGridScope = stamp.scope;
+  return stamp.at;
+};
 
 window.dash_clientside.beacon.stepRecord = function (_prev, _next, current) {
   var trig = (window.dash_clientside.callback_context.triggered || [])[0];
-  var refs = shownRefs();
-  var at = refs.indexOf(current);
+  var api = worklistApi();
+  var at = api ? rowIndexOf(api, current) : -1;
   if (!trig || !trig.value || at < 0) {
     return window.dash_clientside.no_update;
   }
-  var step = trig.prop_id.indexOf("da-prev.") === 0 ? -1 : 1;
-  var next = refs[at + step];
-  return next === undefined ? window.dash_clientside.no_update : next;
+  var target = at + (trig.prop_id.indexOf("da-prev.") === 0 ? -1 : 1);
+  if (target < 0 || target >= api.getDisplayedRowCount()) {
+    return window.dash_clientside.no_update;
+  }
+  showRow(api, target);
+  var node = api.getDisplayedRowAtIndex(target);
+  if (node && node.data) {
+    return node.data.crime_ref;
+  }
+  // The row's block is still on its way from the server: answer once it has arrived.
+  return new Promise(function (resolve) {
+    var tries = 0;
+    var wait = setInterval(function () {
+      var loaded = api.getDisplayedRowAtIndex(target);
+      tries += 1;
+      if ((loaded && loaded.data) || tries > 100) {
+        clearInterval(wait);
+        resolve(loaded && loaded.data ? loaded.data.crime_ref : window.dash_clientside.no_update);
+      }
+    }, 50);
+  });
 };
 
 window.dash_clientside.beacon.recordPosition = function (current) {
-  var refs = shownRefs();
-  var at = refs.indexOf(current);
-  return at < 0 ? "" : (at + 1).toLocaleString("en-GB") + " of " + refs.length.toLocaleString("en-GB") + " in the list";
+  var api = worklistApi();
+  var at = api ? rowIndexOf(api, current) : -1;
+  return at < 0 ? "" : (at + 1).toLocaleString("en-GB") + " of " +
+    api.getDisplayedRowCount().toLocaleString("en-GB") + " in the list";
 };

@@ -1,16 +1,18 @@
 """Daily Actions callbacks: scope, badges, bell, forward look, grid, record panel and task completion."""
+import time
+
 import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.auth import current_actor
 from components.badges import bell_class, bell_contents, notification_badge
-from components.grid import STATE_WORDS
+from components.grid import COLUMNS, csv_download
 from components.notes import method_note
 from components.record import record_body
 from data_access.records import get_record
 from data_access.tasks import complete_task
-from data_access.worklist import bell_view, scope_choices, worklist_view
+from data_access.worklist import bell_view, scope_choices, worklist_export, worklist_page, worklist_view
 from layouts.daily_actions import FORWARD_METHOD, GRID_METHOD, OFFICER_METHOD, WORKLIST_METHOD
 from scoring.categories import CATEGORY_BY_ID
 
@@ -34,12 +36,6 @@ def _forward_tiles(forward: list) -> list:
                                className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
 
 
-def _grid_rows(rows: list) -> list:
-    for r in rows:
-        r["state_label"] = STATE_WORDS.get(r["state"], r["state"])
-    return rows
-
-
 def register(app, store) -> None:
     @app.callback(Output("da-scope", "options"), Output("da-scope", "value"), Input("da-scope", "id"))
     def scope_options(_):
@@ -49,11 +45,10 @@ def register(app, store) -> None:
     @app.callback(
         Output("da-badges", "children"), Output("da-badges-note", "children"),
         Output("da-forward", "children"), Output("da-forward-note", "children"),
-        Output("da-grid", "rowData"), Output("da-grid-note", "children"), Output("da-summary", "children"),
+        Output("da-grid-stamp", "data"), Output("da-grid-note", "children"), Output("da-summary", "children"),
         Output("bell", "children", allow_duplicate=True), Output("bell", "className", allow_duplicate=True),
         Output("da-record-body", "children"),
-        Output("da-officers", "rowData"), Output("da-officers-note", "children"),
-        Output("da-officers-section", "hidden"),
+        Output("da-officers-note", "children"), Output("da-officers-section", "hidden"),
         Input("da-scope", "value"), Input("da-record-ref", "data"),
         Input({"type": "task-action", "task": ALL, "action": ALL}, "n_clicks"), Input("da-synced", "data"),
         State("da-kind-filter", "data"),
@@ -79,29 +74,61 @@ def register(app, store) -> None:
         if record_ref and (trig in ("da-record-ref", "da-synced") or isinstance(trig, dict)):
             record = [message] + record_body(get_record(store, actor, record_ref), store.today())
         if trig == "da-record-ref":
-            return (no_update,) * 9 + (record,) + (no_update,) * 3
+            return (no_update,) * 9 + (record,) + (no_update,) * 2
         view = worklist_view(store, actor, scope_value)
         as_of = view["data_as_of"]
-        shown, total = view["shown_rows"], view["total_rows"]
-        grid_note = GRID_METHOD if shown == total else \
-            f"Showing the {shown:,} most urgent of {total:,} investigations; choose a narrower scope. " \
-            + GRID_METHOD
+        total = view["total_rows"]
         # The bell changes only when this reader completed something; its timer has its own callback.
         bell = bell_view(store, actor) if completed else None
         selected = chosen.get("kind") if isinstance(chosen, dict) else None
-        officers = view.get("officers", [])
         return (
             [notification_badge(c, selected=c["id"] == selected) for c in view["badges"]],
             method_note(WORKLIST_METHOD, as_of),
             _forward_tiles(view["forward"]),
             method_note(FORWARD_METHOD, as_of),
-            _grid_rows(view["rows"]),
-            method_note(grid_note, as_of),
+            # The grid asks for its rows a block at a time; this tells it to ask again.
+            {"scope": view["scope_value"], "total": total, "at": time.time()},
+            method_note(GRID_METHOD, as_of),
             html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
             bell_contents(bell) if bell else no_update, bell_class(bell) if bell else no_update,
             record,
-            officers, method_note(OFFICER_METHOD, as_of), not officers,
+            method_note(OFFICER_METHOD, as_of), not view["officer_count"],
         )
+
+    def _block(request, scope_value, grid):
+        actor = current_actor()
+        try:
+            return worklist_page(store, actor, scope_value, request, grid)
+        except ValueError:
+            # A request the grid would never send (a forged column, a huge block): nothing to show.
+            return {"rowData": [], "rowCount": 0}
+
+    @app.callback(Output("da-grid", "getRowsResponse"), Input("da-grid", "getRowsRequest"),
+                  State("da-scope", "value"), prevent_initial_call=True)
+    def grid_block(request, scope_value):
+        return _block(request, scope_value, "rows")
+
+    @app.callback(Output("da-officers", "getRowsResponse"), Input("da-officers", "getRowsRequest"),
+                  State("da-scope", "value"), prevent_initial_call=True)
+    def officers_block(request, scope_value):
+        return _block(request, scope_value, "officers")
+
+    app.clientside_callback(ClientsideFunction("beacon", "refreshGrid"),
+                            Output("da-grid-refreshed", "data"), Input("da-grid-stamp", "data"),
+                            prevent_initial_call=True)
+
+    @app.callback(Output("da-download", "data"), Input("da-export", "n_clicks"),
+                  State("da-scope", "value"), State("da-grid", "getRowsRequest"), prevent_initial_call=True)
+    def export_worklist(n_clicks, scope_value, request):
+        actor = current_actor()
+        if not n_clicks:
+            raise PreventUpdate
+        # The file holds every row the grid would show under its sort and filter, not just those loaded.
+        try:
+            rows = worklist_export(store, actor, scope_value, request)
+        except ValueError:
+            raise PreventUpdate from None
+        return csv_download(rows, COLUMNS, "beacon-worklist.csv")
 
     @app.callback(Output("bell", "children"), Output("bell", "className"), Input("bell-refresh", "n_intervals"))
     def refresh_bell(_tick):
@@ -120,8 +147,8 @@ def register(app, store) -> None:
             raise PreventUpdate
         return ref, True
 
-    # Previous and next follow the grid's own sort and filter, which only the browser holds (sending a
-    # force's rows with every tap would be slow); the record is then read, and scope-checked, on the server.
+    # Previous and next step through the grid's rows as the server ordered them; the record is then read,
+    # and scope-checked, on the server.
     app.clientside_callback(ClientsideFunction("beacon", "stepRecord"),
                             Output("da-record-ref", "data", allow_duplicate=True),
                             Input("da-prev", "n_clicks"), Input("da-next", "n_clicks"),

@@ -1,4 +1,7 @@
-"""CSV export of each grid: the browser writes the file from the rows it holds; the server checks and audits."""
+"""CSV export of each grid: the browser writes the file from the rows it holds; the server checks and audits.
+
+The worklist grid holds only the block in view, so its file is written by the server (callbacks/daily_actions.py).
+"""
 
 from dash import Input, Output
 from dash.exceptions import PreventUpdate
@@ -8,7 +11,6 @@ from data_access.audit import record_export
 
 # grid id, its export button, the permission that reads the grid, the name the audit row gives it.
 EXPORTS = [
-    ("da-grid", "da-export", "worklist.read", "worklist"),
     ("pa-team-grid", "pa-export", "productivity.team", "productivity_team"),
     ("st-ranks", "st-export", "strategic.read", "strategic_ranks"),
     ("audit-grid", "audit-export", "audit.read", "audit_log"),

@@ -1,10 +1,12 @@
 """AG Grid factory for the investigations worklist."""
 
+import csv
+import io
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-STATE_WORDS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming", "info": "For information"}
 
 COLUMNS = [
     {"headerName": "", "field": "open", "cellRenderer": "OpenButton", "width": 92, "minWidth": 92, "maxWidth": 92,
@@ -15,8 +17,8 @@ COLUMNS = [
     # Capped, so a long offence name never pushes the status and deadline off a portrait screen.
     {"headerName": "Offence", "field": "offence", "minWidth": 170, "maxWidth": 230, "tooltipField": "offence"},
     {"headerName": "Status", "field": "state_label", "minWidth": 120, "filter": "agTextColumnFilter",
-     "cellClassRules": {"cell-overdue": "params.data.state == 'overdue'",
-                        "cell-due-soon": "params.data.state == 'due_soon'"}},
+     "cellClassRules": {"cell-overdue": "params.data && params.data.state == 'overdue'",
+                        "cell-due-soon": "params.data && params.data.state == 'due_soon'"}},
     {"headerName": "Next deadline", "field": "next_due", "minWidth": 140, "sort": None,
      "valueFormatter": {"function": "dayMonthYear(params.value)"}},
     {"headerName": "Next task", "field": "next_kind", "minWidth": 160},
@@ -39,6 +41,26 @@ def csv_export(file_name: str, columns: list[str] | None = None) -> dict:
     return params
 
 
+def csv_safe_cell(value):
+    """A cell a spreadsheet will not run as a formula (as assets/dashAgGridFunctions.js csvSafeCell does)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_download(rows: list[dict], columns: list[dict], file_name: str) -> dict:
+    """A dcc.Download of rows as CSV under the grid's column headers, cells made safe for a spreadsheet."""
+    shown = [c for c in columns if c.get("headerName")]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c["headerName"] for c in shown])
+    for row in rows:
+        writer.writerow([csv_safe_cell(row.get(c["field"])) for c in shown])
+    return dcc.send_string(out.getvalue(), file_name, type="text/csv")
+
+
 def export_button(button_id: str, label: str = "Export CSV"):
     """The button that downloads a grid's rows as CSV (its callback audits the export)."""
     return dbc.Button([html.I(className="bi bi-download me-1", **{"aria-hidden": "true"}), label], id=button_id,
@@ -51,12 +73,17 @@ def no_rows(message: str) -> dict:
     return {"noRowsOverlayComponent": "NoRows", "noRowsOverlayComponentParams": {"message": message}}
 
 
+WORKLIST_BLOCK = 100  # rows the grid asks the server for at a time
+
+
 def worklist_grid(grid_id: str) -> dag.AgGrid:
-    """The worklist grid: one row per investigation, keyed by crime reference."""
+    """The worklist grid: one row per investigation, keyed by crime reference, paged from the server."""
     return dag.AgGrid(
         id=grid_id,
         columnDefs=COLUMNS,
-        rowData=[],
+        # A force holds tens of thousands of investigations: the server sorts and filters them and sends
+        # the block in view, so a BCU or force scope costs the reader one block, not every row.
+        rowModelType="infinite",
         getRowId="params.data.crime_ref",
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
         dashGridOptions={
@@ -65,14 +92,15 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
             "animateRows": False,
             "pagination": True,
             "paginationPageSize": 50,
-            "paginationPageSizeSelector": [25, 50, 100, 500],
+            "paginationPageSizeSelector": [25, 50, 100],
+            "cacheBlockSize": WORKLIST_BLOCK,
+            "maxBlocksInCache": 20,
             **no_rows("Nothing owed in this scope."),
             "enableCellTextSelection": True,
             "suppressCellFocus": False,
             # Every column rendered, so autosize and a tablet's sideways scroll both see them all.
             "suppressColumnVirtualisation": True,
         },
-        csvExportParams=csv_export("beacon-worklist.csv", [c["field"] for c in COLUMNS if c["field"] != "open"]),
         columnSize="autoSize",
         className="worklist-grid",
         style={"height": "560px", "width": "100%"},

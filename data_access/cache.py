@@ -7,6 +7,7 @@ import pickle
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 
 import diskcache
@@ -47,6 +48,7 @@ class _DiskBackend:
 
     def clear(self) -> None:
         self._cache.clear()
+        self._local = _LocalMemo(size=8)
 
     def close(self) -> None:
         self._cache.close()
@@ -168,6 +170,29 @@ def redis_prefix(database_url: str, prefix: str | None = None) -> str:
     return "beacon:" + hashlib.sha256(where.encode()).hexdigest()[:16] + ":"
 
 
+class _LocalMemo:
+    """The last few large values this process used, by their full cache key (so a new version misses)."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+
 class ResultCache:
     """Memoise expensive reads; keys always include the data version and the scope key."""
 
@@ -194,6 +219,9 @@ class ResultCache:
         # A holder that crashed leaves its lock to expire after lock_seconds; nobody waits longer than that.
         self.lock_seconds = lock_seconds
         self.poll_seconds = poll_seconds
+        # Paging a large grid reads the same frame block after block: unpickling it each time would cost
+        # more than the block. Keyed like the shared cache, so it never outlives the data it came from.
+        self._local = _LocalMemo(size=8)
 
     @property
     def backend(self) -> str:
@@ -239,6 +267,23 @@ class ResultCache:
         finally:
             self._cache.release(lock_key, token)
 
+    def get_or_compute_local(self, name: str, version: str, scope_key: str, compute, *extra):
+        """get_or_compute with this process's memo in front: for large values read many times in a row."""
+        key = self.make_key(name, version, scope_key, *extra)
+        value = self._local.get(key)
+        if value is None:
+            value = self.get_or_compute(name, version, scope_key, compute, *extra)
+            self._local.put(key, value)
+        return value
+
+    def memo(self, key: str, compute):
+        """A value derived from cached ones, kept only in this process's memo under a caller-made key."""
+        value = self._local.get(key)
+        if value is None:
+            value = compute()
+            self._local.put(key, value)
+        return value
+
     def peek(self, name: str, version: str, scope_key: str, *extra):
         """The cached value for this key, or None; never computes."""
         return self._cache.get(self.make_key(name, version, scope_key, *extra))
@@ -252,6 +297,7 @@ class ResultCache:
 
     def clear(self) -> None:
         self._cache.clear()
+        self._local = _LocalMemo(size=8)
 
     def close(self) -> None:
         self._cache.close()

@@ -1,9 +1,12 @@
 """Daily Actions reads: the open tasks in an actor's scope, scored into badges, bell and grid rows."""
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import String, and_, select, type_coerce
 
 from data_access.actor import Actor
+from data_access.audit import record_export
+from data_access.grid_page import block_bounds, model_key, ordered_positions
 from data_access.org import load_tree
 from data_access.permissions import require, role_allows
 from data_access.schema import crime, offence, task
@@ -14,6 +17,8 @@ from scoring.duties import SERGEANT, rank_level
 
 TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date",
                 "oic_id", "team_id", "offence_code", "occurred_on", "status"]
+_TASK_READ = ["task_id", "crime_id", "kind", "rule_id", "due_date", "oic_id", "team_id"]
+_CRIME_READ = ["crime_id", "crime_ref", "offence_code", "occurred_on", "status"]
 
 
 def _scope_filter(tree, scope: Scope):
@@ -27,29 +32,35 @@ def _scope_filter(tree, scope: Scope):
     return task.c.team_id.in_(sorted(int(t) for t in scope.team_ids))
 
 
+def _frame_of(rows: list, names: list[str]) -> pd.DataFrame:
+    # Column-wise construction avoids pandas probing every Row object.
+    columns = list(zip(*rows)) if rows else [[] for _ in names]
+    return pd.DataFrame(dict(zip(names, columns)), columns=names)
+
+
 def open_tasks(store, scope: Scope) -> pd.DataFrame:
-    """Open tasks in scope joined to their crime; an empty scope gives no rows."""
+    """Open tasks in scope with their crime's reference, offence, date and status; an empty scope gives no rows."""
     tree = load_tree(store)
     cond = _scope_filter(tree, scope)
     if cond is None:
         return pd.DataFrame(columns=TASK_COLUMNS)
-    stmt = (
-        # Dates come back raw and are parsed column-wise by pandas: per-row date objects cost more
-        # than the query itself on SQLite.
-        select(task.c.id.label("task_id"), task.c.crime_id, crime.c.crime_ref, task.c.kind, task.c.rule_id,
-               type_coerce(task.c.due_date, String).label("due_date"), task.c.oic_id,
-               task.c.team_id, crime.c.offence_code,
-               type_coerce(crime.c.occurred_on, String).label("occurred_on"), crime.c.status)
-        .select_from(task.join(crime, crime.c.id == task.c.crime_id))
-        .where(and_(task.c.status == "open", cond))
-    )
+    # Two reads rather than a join: a crime has several open tasks, and reading its row once per crime
+    # rather than once per task halves the time of a force-wide read.
+    # Dates come back raw and are parsed column-wise by pandas: per-row date objects cost more than the
+    # query itself on SQLite.
+    open_in_scope = and_(task.c.status == "open", cond)
+    task_stmt = select(task.c.id, task.c.crime_id, task.c.kind, task.c.rule_id,
+                       type_coerce(task.c.due_date, String), task.c.oic_id, task.c.team_id).where(open_in_scope)
+    crime_stmt = select(crime.c.id, crime.c.crime_ref, crime.c.offence_code,
+                        type_coerce(crime.c.occurred_on, String), crime.c.status).where(
+        crime.c.id.in_(select(task.c.crime_id).where(open_in_scope).scalar_subquery()))
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    # Column-wise construction avoids pandas probing every Row object.
-    columns = list(zip(*rows)) if rows else [[] for _ in TASK_COLUMNS]
-    df = pd.DataFrame(dict(zip(TASK_COLUMNS, columns)), columns=TASK_COLUMNS)
-    df["due_date"] = pd.to_datetime(df["due_date"])
-    return df
+        tasks = _frame_of(conn.execute(task_stmt).all(), _TASK_READ)
+        crimes = _frame_of(conn.execute(crime_stmt).all(), _CRIME_READ).set_index("crime_id")
+    for name in _CRIME_READ[1:]:
+        tasks[name] = tasks["crime_id"].map(crimes[name])
+    tasks["due_date"] = pd.to_datetime(tasks["due_date"])
+    return tasks[TASK_COLUMNS]
 
 
 def offence_names(store) -> dict:
@@ -70,48 +81,130 @@ def _crime_frame(tasks: pd.DataFrame, tree, offences: dict) -> pd.DataFrame:
     return crimes
 
 
-def _summarise(store, scope: Scope) -> dict:
+# Grid columns a reader may filter (by filter type) and sort on the server; every one is a column of the frame.
+FILTERABLE = {"crime_ref": "text", "offence": "text", "state_label": "text", "next_due": "text",
+              "next_kind": "text", "oic": "text", "team": "text", "flags": "text", "next_rule": "text",
+              "n_overdue": "number", "n_due_soon": "number"}
+# The "By officer in charge" grid: a force has thousands of officers, so it pages the same way.
+OFFICER_FILTERABLE = {"oic": "text", "open": "number", "overdue": "number", "due_soon": "number",
+                      "oldest_overdue": "text"}
+# Few distinct values each: held as categories, the frame pickles small and filters on its categories.
+_CATEGORY_COLUMNS = ("offence", "oic", "team", "flags", "next_due", "next_kind", "next_rule")
+_SENT_COLUMNS = ["crime_ref", "offence", "state", "state_label", "next_due", "next_kind", "oic", "n_overdue",
+                 "n_due_soon", "flags", "team", "next_rule"]
+
+
+def _grid_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every row of the scope, most urgent first, with the status words; text columns as sorted categories."""
+    out = pd.DataFrame({"crime_ref": rows["crime_ref"].astype(str).to_numpy(dtype=object)})
+    for name in _CATEGORY_COLUMNS:
+        out[name] = pd.Categorical(rows[name].fillna("").astype(str))  # categories sort as text
+    out["state"] = pd.Categorical(rows["state"], categories=list(wl.STATES))
+    # Sorting by status sorts by urgency, not alphabetically.
+    out["state_label"] = pd.Categorical.from_codes(out["state"].cat.codes,
+                                                   categories=[wl.STATE_LABELS[s] for s in wl.STATES])
+    for name in ("n_overdue", "n_due_soon"):
+        out[name] = rows[name].to_numpy(dtype=np.int64)
+    return out
+
+
+def _summarise(store, scope: Scope, version: str) -> dict:
     settings = store.settings
     today = store.today()
     tree = load_tree(store)
     tasks = open_tasks(store, scope)
     classified = wl.classify(tasks, today, settings)
     counts = wl.badge_counts(classified)
-    rows = wl.worklist_rows(classified, _crime_frame(tasks, tree, offence_names(store)), settings)
-    total_rows = int(rows.attrs.get("total_rows", len(rows)))
-    limit = settings.worklist_row_limit
+    frame = _grid_frame(wl.worklist_rows(classified, _crime_frame(tasks, tree, offence_names(store))))
+    officers = (wl.officer_summary(classified.iloc[:0], {}) if scope.level == "mine" else
+                wl.officer_summary(classified, tree.officer_names))
+    # The grids page through these frames next: stored now, they are not scored a second time.
+    for name, value in (("rows", frame), ("officers", officers)):
+        store.cache.put(value, "worklist_" + name, version, scope.key, today, settings)
     return {
         "badges": counts,
         "bell": wl.bell(counts),
         "own_reviews": wl.owed_by_oic(classified, "supervisor_review"),
         "forward": wl.forward_look(classified, today, settings),
-        "rows": rows.head(limit).to_dict("records"),
-        "officers": ([] if scope.level == "mine" else
-                     wl.officer_summary(classified, tree.officer_names).to_dict("records")),
-        "total_rows": total_rows,
-        "shown_rows": min(total_rows, limit),
+        "officer_count": len(officers),
+        "total_rows": len(frame),
         "today": today.isoformat(),
     }
 
 
+def _scope_version(store, scope: Scope) -> str:
+    if scope.empty:
+        return store.data_version()
+    if scope.level == "mine":
+        # One officer's cases may sit in several teams: keyed by their own counter, not those teams'.
+        return officer_tasks_version(store, scope.oic_id)
+    # Only a write to one of the scope's own teams makes a team, BCU or force view stale.
+    whole = scope.level == "force" and len(scope.team_ids) == len(load_tree(store).teams())
+    return tasks_version(store, scope.team_ids, whole_force=whole)
+
+
 def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
-    """Badges, bell, forward look and grid rows for the scope the actor asked for."""
+    """Badges, bell, forward look and officer summary for the scope the actor asked for (rows come by page)."""
     require(actor, "worklist.read")
     scope = resolve_scope(store, actor, requested_scope)
-    if scope.empty:
-        version = store.data_version()
-    elif scope.level == "mine":
-        # One officer's cases may sit in several teams: keyed by their own counter, not those teams'.
-        version = officer_tasks_version(store, scope.oic_id)
-    else:
-        # Only a write to one of the scope's own teams makes a team, BCU or force view stale.
-        whole = scope.level == "force" and len(scope.team_ids) == len(load_tree(store).teams())
-        version = tasks_version(store, scope.team_ids, whole_force=whole)
+    version = _scope_version(store, scope)
     summary = store.cache.get_or_compute(
-        "worklist", version, scope.key, lambda: _summarise(store, scope), store.today(),
+        "worklist", version, scope.key, lambda: _summarise(store, scope, version), store.today(),
         store.settings)
     return summary | {"scope_value": scope.value, "scope_label": scope.label,
                       "data_as_of": store.data_as_of()}
+
+
+# grid -> the columns it may filter (by filter type) and sort on, and the columns its rows carry.
+_GRIDS = {"rows": (FILTERABLE, _SENT_COLUMNS),
+          "officers": (OFFICER_FILTERABLE, list(wl.OFFICER_COLUMNS))}
+
+
+def _frame(store, scope: Scope, grid: str) -> tuple[pd.DataFrame, str]:
+    """One of the scope's grid frames and the key it is memoised under."""
+    version = _scope_version(store, scope)
+    extra = (store.today(), store.settings)
+    name = "worklist_" + grid
+
+    def compute():
+        _summarise(store, scope, version)
+        return store.cache.peek(name, version, scope.key, *extra)
+
+    frame = store.cache.get_or_compute_local(name, version, scope.key, compute, *extra)
+    return frame, store.cache.make_key(name, version, scope.key, *extra)
+
+
+def _ordered(store, scope: Scope, request: dict, grid: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The scope's frame and the positions of its rows under the request's filter and sort."""
+    frame, key = _frame(store, scope, grid)
+    filterable = _GRIDS[grid][0]
+    # Scrolling asks block after block under one sort and filter: ordered once per process.
+    positions = store.cache.memo(key + "|" + model_key(request),
+                                 lambda: ordered_positions(frame, request, filterable, set(filterable)))
+    return frame, positions
+
+
+def worklist_page(store, actor: Actor, requested_scope: str | None, request: dict, grid: str = "rows") -> dict:
+    """One block of a scope's grid (investigations, or officers in charge) under the grid's sort and filter,
+    and how many rows pass the filter; a malformed request (startRow, endRow, sortModel, filterModel) raises
+    ValueError."""
+    require(actor, "worklist.read")
+    if not isinstance(request, dict):
+        raise ValueError("a page request must be an object")
+    start, end = block_bounds(request)
+    scope = resolve_scope(store, actor, requested_scope)
+    frame, positions = _ordered(store, scope, request, grid)
+    block = frame.iloc[positions[start:end]][_GRIDS[grid][1]]
+    return {"rowData": block.astype(object).to_dict("records"), "rowCount": int(len(positions))}
+
+
+def worklist_export(store, actor: Actor, requested_scope: str | None, request: dict | None) -> list[dict]:
+    """Every row the reader's grid shows (its sort and filter), for a CSV file; the export is audited."""
+    record_export(store, actor, "worklist.read", "worklist")
+    request = request if isinstance(request, dict) else {}
+    scope = resolve_scope(store, actor, requested_scope)
+    frame, positions = _ordered(store, scope, request, "rows")
+    return frame.iloc[positions][_SENT_COLUMNS].astype(object).to_dict("records")
 
 
 def bell_view(store, actor: Actor) -> dict:

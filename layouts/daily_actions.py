@@ -16,8 +16,8 @@ BADGE_DETAIL = ("Red: past its deadline, or an error to correct. Amber: due with
                 "bail end date, so an extension can be reviewed in time. Grey: for action with no deadline. The "
                 "bell counts the red and amber tasks you may complete yourself. Deadlines come from the rules named "
                 "on each task.")
-GRID_METHOD = ("One row per investigation with work owed, overdue first, then by next deadline; "
-               "double-click a row or tap Open to see the record.")
+GRID_METHOD = ("One row per investigation with work owed, overdue first, then by next deadline (sorted and "
+               "filtered on the server, over every row of the scope); double-click a row or tap Open to see the record.")
 FORWARD_METHOD = "Tasks falling due from today to each horizon; overdue tasks are counted once, in the first tile."
 OFFICER_METHOD = ("Per officer in charge in this scope: investigations with work owed, overdue and due-soon tasks, "
                   "and the earliest deadline already passed; tap a row to list that officer's investigations.")
@@ -54,10 +54,11 @@ def layout(actor) -> html.Div:
         # A sergeant's review starts here: who in the team owes what, each row opening that officer's list.
         html.Section([
             html.H2("By officer in charge", className="h5 mt-3 mb-2"),
-            dag.AgGrid(id="da-officers", columnDefs=OFFICER_COLUMNS, rowData=[],
+            # Paged from the server like the worklist: a force has thousands of officers in charge.
+            dag.AgGrid(id="da-officers", columnDefs=OFFICER_COLUMNS, rowModelType="infinite",
                        getRowId="params.data.oic", defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"rowHeight": 48, "headerHeight": 44, "domLayout": "autoHeight",
-                                        "pagination": True, "paginationPageSize": 10,
+                                        "pagination": True, "paginationPageSize": 10, "cacheBlockSize": 50,
                                         "paginationPageSizeSelector": False, **no_rows("No one owes work here.")},
                        columnSize="responsiveSizeToFit", className="officer-grid", style={"width": "100%"}),
             html.Div(id="da-officers-note"),
@@ -85,6 +86,10 @@ def layout(actor) -> html.Div:
         # Set by assets/offline_queue.js when completions queued without a signal have been sent.
         dcc.Store(id="da-synced"),
         dcc.Store(id="da-kind-filter"),
+        # Set when the worklist changed (scope, completion): the grid then asks the server for its rows again.
+        dcc.Store(id="da-grid-stamp"),
+        dcc.Store(id="da-grid-refreshed"),
+        dcc.Download(id="da-download"),
         dbc.Offcanvas([
             # Ten reviews in a row need no trip back to the grid: previous and next follow its sort and filter.
             html.Nav([

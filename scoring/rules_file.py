@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from pathlib import Path
 
 from scoring.settings import RuleSettings
@@ -16,6 +17,11 @@ from scoring.settings_base import load
 from scoring.settings_fsu import FsuSettings
 from scoring.settings_productivity import ProductivitySettings
 from scoring.settings_strategic import StrategicSettings
+
+log = logging.getLogger(__name__)
+
+# Settings a later release no longer reads: a file naming one still loads, with a warning.
+RETIRED = {"worklist_row_limit": "the worklist grid now pages from the server, so it no longer caps the rows"}
 
 # Section name in the file -> the settings class it holds.
 SECTIONS = {"productivity": ProductivitySettings, "frequent_service_users": FsuSettings,
@@ -37,6 +43,9 @@ def load_rules(data: dict | None) -> Rules:
     if not isinstance(data or {}, dict):
         raise ValueError("a rules file must hold one JSON object of settings")
     data = dict(data or {})
+    for name in RETIRED.keys() & data.keys():
+        data.pop(name)
+        log.warning("rules file setting %s is retired and ignored: %s", name, RETIRED[name])
     sections = {name: data.pop(name) for name in SECTIONS if name in data}
     for name, value in sections.items():
         if not isinstance(value, dict):

@@ -17,8 +17,6 @@ class RuleSettings(Settings):
         7, "Days ahead within which a task counts as 'due soon' (amber); bail uses bail_warning_days.", "policy")
     forward_horizons: tuple[int, ...] = rule(
         (7, 14, 28, 90), "Horizons, in days, of the forward look of work falling due.", "policy")
-    worklist_row_limit: int = rule(
-        2000, "Most crimes sent to a worklist grid at once (most urgent first); keeps a BCU view light on a tablet.", "policy")
 
     # Victims' Code
     victim_contact_days_standard: int = rule(

@@ -24,6 +24,7 @@ from scoring.settings import RuleSettings, resolve
 # Order matters: it is the urgency order used for sorting (overdue first).
 STATES = ("overdue", "due_soon", "upcoming", "info")
 OVERDUE, DUE_SOON, UPCOMING, INFO = range(4)
+STATE_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcoming", "info": "For information"}
 
 # Kinds that are errors or breaches needing action now, so no deadline still means overdue.
 ERROR_KINDS = frozenset({"cdi", "detection_mismatch", "fts"})
@@ -150,15 +151,10 @@ def _flag_labels(masks: np.ndarray, labels: list[str]) -> np.ndarray:
     return texts[inverse.ravel()]
 
 
-def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame,
-                  settings: RuleSettings | None = None) -> pd.DataFrame:
-    """One grid row per crime with open tasks, most urgent first, capped at worklist_row_limit."""
-    # The count before the cap goes in result.attrs["total_rows"], so the page can say "5,000 of N".
-    settings = resolve(settings)
+def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame) -> pd.DataFrame:
+    """One grid row per crime with open tasks, most urgent first (overdue, then next deadline, then reference)."""
     if classified.empty:
-        out = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
-        out.attrs["total_rows"] = 0
-        return out
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
 
     # Kinds outside CATEGORIES still get a code, so nothing is silently dropped from the grid.
     extra = sorted(set(classified["kind"].astype(str).unique()) - set(CATEGORY_IDS))
@@ -184,11 +180,10 @@ def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame,
     next_state = sc[first]
     next_key = due_key[first]
 
-    # Rank crimes (overdue first, then by next due date, then reference) and keep only the top
-    # rows before building any text, which is the slow part.
+    # Rank crimes: overdue first, then by next due date, then reference, so the order is total.
     refs = classified["crime_ref"].to_numpy()[first] if "crime_ref" in classified else np.asarray(crime_ids)
     ref_rank = pd.factorize(pd.Series(refs).astype(str), sort=True)[0]  # lexsort needs numbers
-    sel = np.lexsort((ref_rank, next_key, next_state))[: settings.worklist_row_limit]
+    sel = np.lexsort((ref_rank, next_key, next_state))
 
     # Flags: OR of one bit per kind over each crime's tasks (tasks are already grouped by crime).
     masks = np.bitwise_or.reduceat(np.left_shift(np.int64(1), kc[order]), starts)
@@ -220,7 +215,6 @@ def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame,
         "next_rule": classified["rule_id"].to_numpy()[first][sel],
         "state": np.asarray(STATES, dtype=object)[next_state[sel]],
     })
-    rows.attrs["total_rows"] = n
     return rows
 
 

@@ -58,7 +58,8 @@ def test_an_officers_own_list_stays_cached_after_a_completion_elsewhere_and_not_
     before = worklist.worklist_view(store, me, "mine")
     assert len(calls) == 1
     _complete_one(store, task.c.team_id.not_in(_teams(store, "sergeant", "team")) & (task.c.oic_id != me.officer_id))
-    assert worklist.worklist_view(store, me, "mine")["rows"] == before["rows"]
+    # The same cached summary (only the "data as of" time moved on).
+    assert worklist.worklist_view(store, me, "mine") | {"data_as_of": None} == before | {"data_as_of": None}
     assert len(calls) == 1
     _complete_one(store, task.c.oic_id == me.officer_id)
     after = worklist.worklist_view(store, me, "mine")

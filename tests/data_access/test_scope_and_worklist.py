@@ -4,7 +4,7 @@ import pytest
 
 from data_access.errors import AccessDenied
 from data_access.scope import allowed_scopes, readable_team_ids, resolve_scope
-from data_access.worklist import open_tasks, worklist_view
+from data_access.worklist import open_tasks, worklist_page, worklist_view
 from scoring.categories import CATEGORY_IDS
 from tests.helpers import actor_for, team_of
 
@@ -53,19 +53,21 @@ def test_no_scope_means_no_rows(store):
     assert allowed_scopes(store, orphan) == []
     assert readable_team_ids(store, orphan) == frozenset()
     view = worklist_view(store, orphan, None)
-    assert view["rows"] == [] and view["total_rows"] == 0
+    assert view["total_rows"] == 0
+    assert worklist_page(store, orphan, None, {"startRow": 0, "endRow": 100}) == {"rowData": [], "rowCount": 0}
 
 
 def test_worklist_view_shapes(store):
     actor = actor_for(store, "sergeant")
     view = worklist_view(store, actor, None)
     assert [b["id"] for b in view["badges"]] == list(CATEGORY_IDS)
-    assert sum(b["total"] for b in view["badges"]) >= len(view["rows"])
+    assert sum(b["total"] for b in view["badges"]) >= view["total_rows"]
     assert view["bell"]["state"] in ("red", "amber", "grey")
     assert [f["horizon"] for f in view["forward"]] == [7, 14, 28, 90]
     assert view["data_as_of"]
-    refs = [r["crime_ref"] for r in view["rows"]]
-    assert len(refs) == len(set(refs))
+    page = worklist_page(store, actor, None, {"startRow": 0, "endRow": 500})
+    refs = [r["crime_ref"] for r in page["rowData"]]
+    assert len(refs) == len(set(refs)) == min(500, view["total_rows"]) and page["rowCount"] == view["total_rows"]
 
 
 def test_cache_is_keyed_by_scope(store):

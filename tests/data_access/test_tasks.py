@@ -191,7 +191,7 @@ def test_a_completion_makes_stale_only_the_views_that_hold_its_team(store, monke
         worklist_view(store, inspector, scope)  # cached now
     computed = []
     real = worklist._summarise
-    monkeypatch.setattr(worklist, "_summarise", lambda st, scope: computed.append(scope.value) or real(st, scope))
+    monkeypatch.setattr(worklist, "_summarise", lambda st, scope, version: computed.append(scope.value) or real(st, scope, version))
     assert complete_task(store, officer, t["id"], COMPLETIONS[t["kind"]][0][0])["status"] == "done"
     worklist_view(store, inspector, other_team)
     assert computed == []  # another team's view is still good

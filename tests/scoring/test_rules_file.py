@@ -61,3 +61,9 @@ def test_open_store_applies_every_section(tmp_path):
     path.write_text(json.dumps({"strategic": {"home_force": "atlantis"}}))
     with pytest.raises(ValueError, match="home_force"):
         open_store(f"sqlite:///{tmp_path / 'c.db'}", tmp_path / "cache", str(path))
+
+
+def test_a_retired_setting_is_ignored_with_a_warning(caplog):
+    rules = load_rules({"worklist_row_limit": 500, "due_soon_days": 5})
+    assert rules.core.due_soon_days == 5 and not hasattr(rules.core, "worklist_row_limit")
+    assert "worklist_row_limit is retired" in caplog.text

@@ -24,7 +24,7 @@ def test_defaults_match_domain_reference():
     assert s.bail_warning_days == 14
     assert s.positive_outcomes == frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 22})
     assert s.forward_horizons == (7, 14, 28, 90)
-    assert (s.demand_jump_ratio, s.demand_jump_min_new, s.worklist_row_limit) == (1.5, 5, 2000)
+    assert (s.demand_jump_ratio, s.demand_jump_min_new) == (1.5, 5)
     assert s.bank_holiday_region == "ENG"
 
 

@@ -23,7 +23,11 @@ CHECKS = {
     "..da-record-ref.data": ("officer", {"da-grid.cellDoubleClicked": {"rowId": "X"}},
                              ["da-grid.cellDoubleClicked"], set()),
     "..da-grid.filterModel": ("officer", {}, ["da-clear-filter.n_clicks"], set()),
-    "da-grid.exportDataAsCsv": ("officer", {"da-export.n_clicks": 1}, ["da-export.n_clicks"], {"worklist.read"}),
+    "da-download.data": ("officer", {"da-export.n_clicks": 1}, ["da-export.n_clicks"], {"worklist.read"}),
+    "da-officers.getRowsResponse": ("sergeant", {"da-officers.getRowsRequest": {"startRow": 0, "endRow": 50}},
+                                    ["da-officers.getRowsRequest"], {"worklist.read"}),
+    "da-grid.getRowsResponse": ("officer", {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}},
+                                ["da-grid.getRowsRequest"], {"worklist.read"}),
     "pa-team-grid.exportDataAsCsv": ("sergeant", {"pa-export.n_clicks": 1}, ["pa-export.n_clicks"],
                                      {"productivity.team"}),
     "st-ranks.exportDataAsCsv": ("leader", {"st-export.n_clicks": 1}, ["st-export.n_clicks"], {"strategic.read"}),
@@ -124,7 +128,8 @@ def _entry_for(app, key: str) -> str:
 
 
 # Callbacks that run only in the browser (clientside): no server code, so nothing of the server to check.
-BROWSER_ONLY = {"da-grid-section.className", "da-record-ref.data@", "da-record-pos.children"}
+BROWSER_ONLY = {"da-grid-section.className", "da-record-ref.data@", "da-record-pos.children",
+                "da-grid-refreshed.data"}
 
 
 def test_every_callback_is_listed_with_the_checks_it_must_run(app):
@@ -188,7 +193,7 @@ def test_unknown_actions_and_missing_actors_are_refused():
 
 
 @pytest.mark.parametrize("output,button,allowed_user,refused_user", [
-    ("da-grid.exportDataAsCsv", "da-export", "officer", None),
+    ("da-download.data", "da-export", "officer", None),
     ("pa-team-grid.exportDataAsCsv", "pa-export", "officer", None),
     ("st-ranks.exportDataAsCsv", "st-export", "leader", "officer"),
     ("audit-grid.exportDataAsCsv", "audit-export", "admin", "inspector"),

@@ -11,9 +11,13 @@ from tests.helpers import actor_for, crime_of, open_task_of, task_status, team_o
 ROLES = ["officer", "officer2", "sergeant", "inspector", "leader", "analyst", "staff", "admin"]
 
 
-def _rows(resp) -> list:
-    data = resp.get_json()["response"]
-    return data["da-grid"]["rowData"]
+def _rows(client, app, scope_value, **request) -> list:
+    """The worklist rows the grid would be sent for one block, asked for as the browser asks."""
+    request = {"startRow": 0, "endRow": 500, "sortModel": [], "filterModel": {}} | request
+    resp = post(client, app, "da-grid.getRowsResponse",
+                {"da-grid.getRowsRequest": request, "da-scope.value": scope_value}, ["da-grid.getRowsRequest"])
+    assert resp.status_code == 200, resp.status_code
+    return resp.get_json()["response"]["da-grid"]["getRowsResponse"]["rowData"]
 
 
 @pytest.fixture
@@ -31,7 +35,7 @@ def test_worklist_default_scope_returns_only_readable_rows(app, client, store, u
     value = scopes[0].value if scopes else None
     resp = post(client, app, "da-badges.children", {"da-scope.value": value}, ["da-scope.value"])
     assert resp.status_code == 200
-    rows = _rows(resp)
+    rows = _rows(client, app, value)
     from data_access.worklist import open_tasks
 
     allowed_refs = set()
@@ -49,6 +53,12 @@ def test_forged_scope_outside_actor_is_403(app, client, store, username):
     target = other_team if other_team != own_team else 999_999
     for forged in (f"team:{target}", "force:1", "bcu:1", "department:1", "team:999999", "'; DROP TABLE task;--"):
         resp = post(client, app, "da-badges.children", {"da-scope.value": forged}, ["da-scope.value"])
+        assert resp.status_code == 403, (username, forged, resp.status_code)
+        assert b"crime_ref" not in resp.data
+        # The grid's own request for rows, naming the forged scope, is refused the same way.
+        resp = post(client, app, "da-grid.getRowsResponse",
+                    {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-scope.value": forged},
+                    ["da-grid.getRowsRequest"])
         assert resp.status_code == 403, (username, forged, resp.status_code)
         assert b"crime_ref" not in resp.data
 
