@@ -43,16 +43,28 @@ function showRow(api, index) {
   api.ensureIndexVisible(index);
 }
 
-// A scope change or a completion changed the rows: the grid asks the server again (from the top for a new scope).
+// A scope change or a completion changed the rows: the grids ask the server again.
 window.dash_clientside.beacon.refreshGrid = function (stamp) {
   if (!stamp) {
     return window.dash_clientside.no_update;
+  }
+  if (window.beaconGridScope === undefined) {
+    // The page's first drawing: the grids asked for the default scope's rows themselves as they mounted.
+    window.beaconGridScope = stamp.scope;
+    return stamp.at;
   }
   var newScope = window.beaconGridScope !== stamp.scope;
   ["da-grid", "da-officers"].forEach(function (id) {
     var api = worklistApi(id);
     if (api) {
-      if (newScope) { api.purgeInfiniteCache(); } else { api.refreshInfiniteCache(); }
+      if (newScope) {
+        // A new scope starts at its first page, whatever page the last one was on.
+        api.purgeInfiniteCache();
+        api.paginationGoToFirstPage();
+        api.ensureIndexVisible(0);
+      } else {
+        api.refreshInfiniteCache();
+      }
     }
   });
   window.beaconGridScope = stamp.scope;

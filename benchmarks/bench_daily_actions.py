@@ -97,11 +97,12 @@ def _time_blocks(app, client, scope_value) -> list[tuple[str, float, int]]:
     """Server time and answer size of the grid's block requests after a render: first, next, sorted, filtered, CSV."""
     def block(start, sort=None, filters=None):
         request = {"startRow": start, "endRow": start + 100, "sortModel": sort or [], "filterModel": filters or {}}
-        return payload(app, "da-grid.getRowsResponse", {"da-grid.getRowsRequest": request,
-                                                          "da-scope.value": scope_value}, ["da-grid.getRowsRequest"])
+        return payload(app, "da-grid.getRowsResponse",
+                       {"da-grid.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope_value}},
+                       ["da-grid.getRowsRequest"])
     by_oic = [{"colId": "oic", "sort": "asc"}]
     reviews = {"flags": {"filterType": "text", "type": "contains", "filter": "Supervisor reviews"}}
-    export = payload(app, "da-download.data", {"da-export.n_clicks": 1, "da-scope.value": scope_value,
+    export = payload(app, "da-download.data", {"da-export.n_clicks": 1, "da-grid-stamp.data": {"scope": scope_value},
                                                "da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}},
                      ["da-export.n_clicks"])
     return [("first block", *_post(client, block(0))), ("next block", *_post(client, block(100))),

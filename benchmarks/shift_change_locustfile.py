@@ -77,8 +77,20 @@ class ShiftWork(SequentialTaskSet):
     @task
     def worklist(self):
         out = self._render("callback render: worklist", "da-scope.value")
-        if out is not None:
-            self.user.rows = [r["crime_ref"] for r in out.get("da-grid", {}).get("rowData", [])]
+        if out is None:
+            return
+        # The grids then ask for their first block, as the browser's grids do once told to refresh.
+        first = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+        block = self._callback("callback grid_block", "da-grid.getRowsResponse",
+                               {"da-grid.getRowsRequest": first, "da-grid-stamp.data": {"scope": self.user.scope}},
+                               ["da-grid.getRowsRequest"])
+        if block is not None:
+            self.user.rows = [r["crime_ref"] for r in block["da-grid"]["getRowsResponse"]["rowData"]]
+        if not out.get("da-officers-section", {}).get("hidden", True):
+            self._callback("callback officers_block", "da-officers.getRowsResponse",
+                           {"da-officers.getRowsRequest": first | {"endRow": 50},
+                            "da-grid-stamp.data": {"scope": self.user.scope}},
+                           ["da-officers.getRowsRequest"])
 
     @task
     def bell(self):

@@ -95,8 +95,10 @@ def register(app, store) -> None:
             method_note(OFFICER_METHOD, as_of), not view["officer_count"],
         )
 
-    def _block(request, scope_value, grid):
+    def _block(request, stamp, grid):
         actor = current_actor()
+        # The scope the page last drew, not the selector's value: a block never mixes two scopes' rows.
+        scope_value = stamp.get("scope") if isinstance(stamp, dict) else None
         try:
             return worklist_page(store, actor, scope_value, request, grid)
         except ValueError:
@@ -104,25 +106,26 @@ def register(app, store) -> None:
             return {"rowData": [], "rowCount": 0}
 
     @app.callback(Output("da-grid", "getRowsResponse"), Input("da-grid", "getRowsRequest"),
-                  State("da-scope", "value"), prevent_initial_call=True)
-    def grid_block(request, scope_value):
-        return _block(request, scope_value, "rows")
+                  State("da-grid-stamp", "data"), prevent_initial_call=True)
+    def grid_block(request, stamp):
+        return _block(request, stamp, "rows")
 
     @app.callback(Output("da-officers", "getRowsResponse"), Input("da-officers", "getRowsRequest"),
-                  State("da-scope", "value"), prevent_initial_call=True)
-    def officers_block(request, scope_value):
-        return _block(request, scope_value, "officers")
+                  State("da-grid-stamp", "data"), prevent_initial_call=True)
+    def officers_block(request, stamp):
+        return _block(request, stamp, "officers")
 
     app.clientside_callback(ClientsideFunction("beacon", "refreshGrid"),
                             Output("da-grid-refreshed", "data"), Input("da-grid-stamp", "data"),
                             prevent_initial_call=True)
 
     @app.callback(Output("da-download", "data"), Input("da-export", "n_clicks"),
-                  State("da-scope", "value"), State("da-grid", "getRowsRequest"), prevent_initial_call=True)
-    def export_worklist(n_clicks, scope_value, request):
+                  State("da-grid-stamp", "data"), State("da-grid", "getRowsRequest"), prevent_initial_call=True)
+    def export_worklist(n_clicks, stamp, request):
         actor = current_actor()
         if not n_clicks:
             raise PreventUpdate
+        scope_value = stamp.get("scope") if isinstance(stamp, dict) else None
         # The file holds every row the grid would show under its sort and filter, not just those loaded.
         try:
             rows = worklist_export(store, actor, scope_value, request)

@@ -20,6 +20,7 @@ COLUMNS = [
      "cellClassRules": {"cell-overdue": "params.data && params.data.state == 'overdue'",
                         "cell-due-soon": "params.data && params.data.state == 'due_soon'"}},
     {"headerName": "Next deadline", "field": "next_due", "minWidth": 140, "sort": None,
+     "filter": "agDateColumnFilter",
      "valueFormatter": {"function": "dayMonthYear(params.value)"}},
     {"headerName": "Next task", "field": "next_kind", "minWidth": 160},
     {"headerName": "Officer in charge", "field": "oic", "minWidth": 170},
@@ -95,6 +96,8 @@ def worklist_grid(grid_id: str) -> dag.AgGrid:
             "paginationPageSizeSelector": [25, 50, 100],
             "cacheBlockSize": WORKLIST_BLOCK,
             "maxBlocksInCache": 20,
+            # dash-ag-grid answers only the newest request: two at once would leave one block loading.
+            "maxConcurrentDatasourceRequests": 1,
             **no_rows("Nothing owed in this scope."),
             "enableCellTextSelection": True,
             "suppressCellFocus": False,

@@ -44,7 +44,7 @@ def recent_audit(store, actor: Actor, limit: int = 200) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])
 
 
-def record_export(store, actor: Actor, read_action: str, grid: str) -> None:
+def record_export(store, actor: Actor, read_action: str, grid: str, detail: dict | None = None) -> None:
     """Audit a grid exported to CSV by someone allowed to read it (an export takes data out of Beacon)."""
     require(actor, read_action, reason="this export needs the permission to read the grid")
-    record_event(store, actor, "export", "grid", grid)
+    record_event(store, actor, "export", "grid", grid, detail=detail)

@@ -48,7 +48,6 @@ class _DiskBackend:
 
     def clear(self) -> None:
         self._cache.clear()
-        self._local = _LocalMemo(size=8)
 
     def close(self) -> None:
         self._cache.close()
@@ -222,6 +221,8 @@ class ResultCache:
         # Paging a large grid reads the same frame block after block: unpickling it each time would cost
         # more than the block. Keyed like the shared cache, so it never outlives the data it came from.
         self._local = _LocalMemo(size=8)
+        # Orders of a frame's rows under one sort and filter: many per frame, so kept apart from the frames.
+        self._derived = _LocalMemo(size=32)
 
     @property
     def backend(self) -> str:
@@ -278,10 +279,10 @@ class ResultCache:
 
     def memo(self, key: str, compute):
         """A value derived from cached ones, kept only in this process's memo under a caller-made key."""
-        value = self._local.get(key)
+        value = self._derived.get(key)
         if value is None:
             value = compute()
-            self._local.put(key, value)
+            self._derived.put(key, value)
         return value
 
     def peek(self, name: str, version: str, scope_key: str, *extra):
@@ -298,6 +299,7 @@ class ResultCache:
     def clear(self) -> None:
         self._cache.clear()
         self._local = _LocalMemo(size=8)
+        self._derived = _LocalMemo(size=32)
 
     def close(self) -> None:
         self._cache.close()

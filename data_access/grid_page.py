@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -33,11 +34,19 @@ NUMBER_TESTS = {
 }
 
 
+DATE_TESTS = {
+    "equals": lambda v, a, b: v == a,
+    "notEqual": lambda v, a, b: v != a,
+    "greaterThan": lambda v, a, b: v > a,
+    "lessThan": lambda v, a, b: v < a,
+    "inRange": lambda v, a, b: (v > a) & (v < b),
+}
+
+
 def _text_values(col: pd.Series) -> pd.Series:
     """The column as lower-case text ('' for missing): on a categorical, only its categories."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        cats = pd.Series(col.cat.categories.astype(str).str.lower())
-        return cats
+        return pd.Series(col.cat.categories.astype(str).str.lower())
     return col.fillna("").astype(str).str.lower()
 
 
@@ -82,14 +91,42 @@ def _number_mask(col: pd.Series, cond: dict) -> np.ndarray:
         return NUMBER_TESTS[kind](values, low, high)
 
 
+def _day(value, kind: str) -> str:
+    """The day of a date filter's 'YYYY-MM-DD hh:mm:ss' value, checked."""
+    if not isinstance(value, str) or len(value) < 10:
+        raise ValueError(f"date filter {kind!r} needs a date")
+    day = value[:10]
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise ValueError(f"date filter {kind!r}: {day!r} is not a date") from None
+    return day
+
+
+def _date_mask(col: pd.Series, cond: dict) -> np.ndarray:
+    # ISO days compare as text; a blank never passes a comparison, as in AG Grid's own date filter.
+    kind = cond.get("type")
+    blank = _text_mask(col, {"type": "blank"})
+    if kind in ("blank", "notBlank"):
+        return blank if kind == "blank" else ~blank
+    if kind not in DATE_TESTS:
+        raise ValueError(f"unknown date filter {kind!r}")
+    low = _day(cond.get("dateFrom"), kind)
+    high = _day(cond.get("dateTo"), kind) if kind == "inRange" else None
+    days = col.astype(object).fillna("").astype(str).str[:10]
+    return DATE_TESTS[kind](days, low, high).to_numpy(dtype=bool) & ~blank
+
+
 def _condition_mask(col: pd.Series, filter_type: str, cond: dict) -> np.ndarray:
     if not isinstance(cond, dict):
         raise ValueError("a filter condition must be an object")
+    if filter_type == "date":
+        return _date_mask(col, cond)
     return _text_mask(col, cond) if filter_type == "text" else _number_mask(col, cond)
 
 
 def filter_mask(frame: pd.DataFrame, filter_model: dict | None, columns: dict[str, str]) -> np.ndarray:
-    """Rows passing every column's filter; columns maps each filterable colId to 'text' or 'number'."""
+    """Rows passing every column's filter; columns maps each filterable colId to 'text', 'number' or 'date'."""
     mask = np.ones(len(frame), dtype=bool)
     if not filter_model:
         return mask

@@ -82,12 +82,12 @@ def _crime_frame(tasks: pd.DataFrame, tree, offences: dict) -> pd.DataFrame:
 
 
 # Grid columns a reader may filter (by filter type) and sort on the server; every one is a column of the frame.
-FILTERABLE = {"crime_ref": "text", "offence": "text", "state_label": "text", "next_due": "text",
+FILTERABLE = {"crime_ref": "text", "offence": "text", "state_label": "text", "next_due": "date",
               "next_kind": "text", "oic": "text", "team": "text", "flags": "text", "next_rule": "text",
               "n_overdue": "number", "n_due_soon": "number"}
 # The "By officer in charge" grid: a force has thousands of officers, so it pages the same way.
 OFFICER_FILTERABLE = {"oic": "text", "open": "number", "overdue": "number", "due_soon": "number",
-                      "oldest_overdue": "text"}
+                      "oldest_overdue": "date"}
 # Few distinct values each: held as categories, the frame pickles small and filters on its categories.
 _CATEGORY_COLUMNS = ("offence", "oic", "team", "flags", "next_due", "next_kind", "next_rule")
 _SENT_COLUMNS = ["crime_ref", "offence", "state", "state_label", "next_due", "next_kind", "oic", "n_overdue",
@@ -108,7 +108,8 @@ def _grid_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _summarise(store, scope: Scope, version: str) -> dict:
+def _scored(store, scope: Scope) -> tuple[dict, dict]:
+    """The scope's summary (badges, bell, forward look, counts) and its grids' frames."""
     settings = store.settings
     today = store.today()
     tree = load_tree(store)
@@ -118,10 +119,7 @@ def _summarise(store, scope: Scope, version: str) -> dict:
     frame = _grid_frame(wl.worklist_rows(classified, _crime_frame(tasks, tree, offence_names(store))))
     officers = (wl.officer_summary(classified.iloc[:0], {}) if scope.level == "mine" else
                 wl.officer_summary(classified, tree.officer_names))
-    # The grids page through these frames next: stored now, they are not scored a second time.
-    for name, value in (("rows", frame), ("officers", officers)):
-        store.cache.put(value, "worklist_" + name, version, scope.key, today, settings)
-    return {
+    summary = {
         "badges": counts,
         "bell": wl.bell(counts),
         "own_reviews": wl.owed_by_oic(classified, "supervisor_review"),
@@ -130,6 +128,15 @@ def _summarise(store, scope: Scope, version: str) -> dict:
         "total_rows": len(frame),
         "today": today.isoformat(),
     }
+    return summary, {"rows": frame, "officers": officers}
+
+
+def _summarise(store, scope: Scope, version: str) -> dict:
+    summary, frames = _scored(store, scope)
+    # The grids page through these frames next: stored now, they are not scored a second time.
+    for grid, frame in frames.items():
+        store.cache.put(frame, "worklist_" + grid, version, scope.key, store.today(), store.settings)
+    return summary
 
 
 def _scope_version(store, scope: Scope) -> str:
@@ -143,14 +150,16 @@ def _scope_version(store, scope: Scope) -> str:
     return tasks_version(store, scope.team_ids, whole_force=whole)
 
 
+def _summary(store, scope: Scope, version: str) -> dict:
+    return store.cache.get_or_compute("worklist", version, scope.key, lambda: _summarise(store, scope, version),
+                                      store.today(), store.settings)
+
+
 def worklist_view(store, actor: Actor, requested_scope: str | None) -> dict:
     """Badges, bell, forward look and officer summary for the scope the actor asked for (rows come by page)."""
     require(actor, "worklist.read")
     scope = resolve_scope(store, actor, requested_scope)
-    version = _scope_version(store, scope)
-    summary = store.cache.get_or_compute(
-        "worklist", version, scope.key, lambda: _summarise(store, scope, version), store.today(),
-        store.settings)
+    summary = _summary(store, scope, _scope_version(store, scope))
     return summary | {"scope_value": scope.value, "scope_label": scope.label,
                       "data_as_of": store.data_as_of()}
 
@@ -167,8 +176,12 @@ def _frame(store, scope: Scope, grid: str) -> tuple[pd.DataFrame, str]:
     name = "worklist_" + grid
 
     def compute():
-        _summarise(store, scope, version)
-        return store.cache.peek(name, version, scope.key, *extra)
+        # Through the summary's lock, so a render and the grid's first request score the scope once.
+        _summary(store, scope, version)
+        frame = store.cache.peek(name, version, scope.key, *extra)
+        if frame is None:  # the cache dropped it (a Redis error, an eviction): score it here
+            frame = _scored(store, scope)[1][grid]
+        return frame
 
     frame = store.cache.get_or_compute_local(name, version, scope.key, compute, *extra)
     return frame, store.cache.make_key(name, version, scope.key, *extra)
@@ -200,10 +213,13 @@ def worklist_page(store, actor: Actor, requested_scope: str | None, request: dic
 
 def worklist_export(store, actor: Actor, requested_scope: str | None, request: dict | None) -> list[dict]:
     """Every row the reader's grid shows (its sort and filter), for a CSV file; the export is audited."""
-    record_export(store, actor, "worklist.read", "worklist")
+    require(actor, "worklist.read")
     request = request if isinstance(request, dict) else {}
     scope = resolve_scope(store, actor, requested_scope)
     frame, positions = _ordered(store, scope, request, "rows")
+    record_export(store, actor, "worklist.read", "worklist",
+                  {"scope": scope.value, "rows": int(len(positions)), "filter": request.get("filterModel") or {},
+                   "sort": request.get("sortModel") or []})
     return frame.iloc[positions][_SENT_COLUMNS].astype(object).to_dict("records")
 
 

@@ -28,7 +28,7 @@ OFFICER_COLUMNS = [
     {"headerName": "Overdue tasks", "field": "overdue", "type": "numericColumn", "minWidth": 140,
      "cellClassRules": {"cell-overdue": "params.value > 0"}},
     {"headerName": "Due soon", "field": "due_soon", "type": "numericColumn", "minWidth": 120},
-    {"headerName": "Oldest overdue", "field": "oldest_overdue", "minWidth": 150,
+    {"headerName": "Oldest overdue", "field": "oldest_overdue", "minWidth": 150, "filter": "agDateColumnFilter",
      "valueFormatter": {"function": "dayMonthYear(params.value)"}},
 ]
 
@@ -59,6 +59,7 @@ def layout(actor) -> html.Div:
                        getRowId="params.data.oic", defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"rowHeight": 48, "headerHeight": 44, "domLayout": "autoHeight",
                                         "pagination": True, "paginationPageSize": 10, "cacheBlockSize": 50,
+                                        "maxConcurrentDatasourceRequests": 1,
                                         "paginationPageSizeSelector": False, **no_rows("No one owes work here.")},
                        columnSize="responsiveSizeToFit", className="officer-grid", style={"width": "100%"}),
             html.Div(id="da-officers-note"),

@@ -50,6 +50,31 @@ def test_number_filters(frame, cond, expected):
     assert _refs(frame, {"filterModel": {"n": {"filterType": "number", **cond}}}) == expected
 
 
+@pytest.mark.parametrize("cond, expected", [
+    ({"type": "equals", "dateFrom": "2026-11-18 00:00:00"}, ["b"]),
+    ({"type": "notEqual", "dateFrom": "2026-11-18 00:00:00"}, ["a", "d"]),
+    ({"type": "lessThan", "dateFrom": "2026-11-18 00:00:00"}, ["a"]),
+    ({"type": "greaterThan", "dateFrom": "2026-11-01 00:00:00"}, ["b", "d"]),
+    ({"type": "inRange", "dateFrom": "2026-10-01 00:00:00", "dateTo": "2026-12-01 00:00:00"}, ["b"]),
+    ({"type": "blank"}, ["c"]),
+    ({"type": "notBlank"}, ["a", "b", "d"]),
+])
+def test_date_filters_compare_days_and_leave_blanks_out(cond, expected):
+    days = pd.DataFrame({"ref": ["a", "b", "c", "d"],
+                         "due": pd.Categorical(["2026-09-30", "2026-11-18", "", "2027-01-02"])})
+    got = ordered_positions(days, {"filterModel": {"due": {"filterType": "date", **cond}}}, {"due": "date"}, set())
+    assert list(days["ref"].iloc[got]) == expected
+
+
+@pytest.mark.parametrize("cond", [{"type": "equals", "dateFrom": "tomorrow"}, {"type": "equals"},
+                                  {"type": "inRange", "dateFrom": "2026-01-01 00:00:00", "dateTo": None},
+                                  {"type": "contains", "dateFrom": "2026-01-01 00:00:00"}])
+def test_a_forged_date_filter_is_refused(cond):
+    days = pd.DataFrame({"due": ["2026-11-18"]})
+    with pytest.raises(ValueError):
+        ordered_positions(days, {"filterModel": {"due": {"filterType": "date", **cond}}}, {"due": "date"}, set())
+
+
 def test_combined_conditions_and_several_columns(frame):
     either = {"filterType": "text", "operator": "OR", "conditions": [
         {"type": "equals", "filter": "smith"}, {"type": "equals", "filter": "jones"}]}

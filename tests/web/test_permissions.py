@@ -15,7 +15,8 @@ def _rows(client, app, scope_value, **request) -> list:
     """The worklist rows the grid would be sent for one block, asked for as the browser asks."""
     request = {"startRow": 0, "endRow": 500, "sortModel": [], "filterModel": {}} | request
     resp = post(client, app, "da-grid.getRowsResponse",
-                {"da-grid.getRowsRequest": request, "da-scope.value": scope_value}, ["da-grid.getRowsRequest"])
+                {"da-grid.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope_value}},
+                ["da-grid.getRowsRequest"])
     assert resp.status_code == 200, resp.status_code
     return resp.get_json()["response"]["da-grid"]["getRowsResponse"]["rowData"]
 
@@ -57,7 +58,7 @@ def test_forged_scope_outside_actor_is_403(app, client, store, username):
         assert b"crime_ref" not in resp.data
         # The grid's own request for rows, naming the forged scope, is refused the same way.
         resp = post(client, app, "da-grid.getRowsResponse",
-                    {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-scope.value": forged},
+                    {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-grid-stamp.data": {"scope": forged}},
                     ["da-grid.getRowsRequest"])
         assert resp.status_code == 403, (username, forged, resp.status_code)
         assert b"crime_ref" not in resp.data

@@ -3,9 +3,10 @@
 import base64
 import csv
 import io
+import json
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from data_access.schema import audit_log, crime, offence
 from data_access.tasks import complete_task
@@ -25,7 +26,8 @@ def store(app):
 def _block(client, app, scope, start=0, end=100, sort=None, filters=None):
     request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {}}
     resp = post(client, app, "da-grid.getRowsResponse",
-                {"da-grid.getRowsRequest": request, "da-scope.value": scope}, ["da-grid.getRowsRequest"])
+                {"da-grid.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope}},
+                ["da-grid.getRowsRequest"])
     assert resp.status_code == 200, resp.data[:300]
     return resp.get_json()["response"]["da-grid"]["getRowsResponse"]
 
@@ -121,8 +123,8 @@ def test_a_completion_shows_in_the_next_block(app, client, store):
 ])
 def test_a_forged_block_request_gets_nothing(app, client, store, request_):
     login(client, "sergeant")
-    resp = post(client, app, "da-grid.getRowsResponse", {"da-grid.getRowsRequest": request_, "da-scope.value": None},
-                ["da-grid.getRowsRequest"])
+    resp = post(client, app, "da-grid.getRowsResponse",
+                {"da-grid.getRowsRequest": request_, "da-grid-stamp.data": None}, ["da-grid.getRowsRequest"])
     assert resp.status_code == 200
     assert resp.get_json()["response"]["da-grid"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
 
@@ -130,7 +132,7 @@ def test_a_forged_block_request_gets_nothing(app, client, store, request_):
 def test_a_block_needs_a_session(app):
     anonymous = app.server.test_client()
     resp = post(anonymous, app, "da-grid.getRowsResponse",
-                {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-scope.value": None},
+                {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-grid-stamp.data": None},
                 ["da-grid.getRowsRequest"])
     assert resp.status_code in (401, 403) and b"crime_ref" not in resp.data
 
@@ -147,8 +149,9 @@ def test_the_csv_holds_every_filtered_row_with_formulas_neutralised_and_is_audit
     _, count = _all_rows(client, app, scope, filters=wanted)
     request = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "crime_ref", "sort": "asc"}],
                "filterModel": wanted}
-    resp = post(client, app, "da-download.data", {"da-export.n_clicks": 1, "da-scope.value": scope,
-                                                  "da-grid.getRowsRequest": request}, ["da-export.n_clicks"])
+    resp = post(client, app, "da-download.data", {"da-export.n_clicks": 1, "da-grid-stamp.data": {"scope": scope},
+                                                  "da-grid.getRowsRequest": request},
+                ["da-export.n_clicks"])
     assert resp.status_code == 200
     sent = resp.get_json()["response"]["da-download"]["data"]
     text = base64.b64decode(sent["content"]).decode() if sent.get("base64") else sent["content"]
@@ -157,16 +160,22 @@ def test_the_csv_holds_every_filtered_row_with_formulas_neutralised_and_is_audit
     assert table[0][:3] == ["Crime ref", "Offence", "Status"]
     refs = [r[0] for r in table[1:]]
     assert len(refs) == count > 100 and refs == sorted(refs)  # every row, not one block, in the grid's sort
-    assert any(row[1] == "'" + formula for row in table) and not any(cell.startswith("=") for row in table for cell in row)
+    assert any(row[1] == "'" + formula for row in table)
+    assert not any(cell.startswith("=") for row in table for cell in row)
+    # The audit row says what left Beacon: which scope, how many rows, under which filter.
     with store.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(audit_log).where(
-            (audit_log.c.action == "export") & (audit_log.c.username == "inspector"))).scalar_one() == 1
+        details = conn.execute(select(audit_log.c.detail).where(
+            (audit_log.c.action == "export") & (audit_log.c.username == "inspector"))).scalars().all()
+    assert len(details) == 1
+    detail = json.loads(details[0])
+    assert (detail["scope"], detail["rows"], detail["filter"]) == (scope, count, wanted)
 
 
 def _officer_block(client, app, scope, start=0, end=50, sort=None, filters=None):
     request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {}}
     resp = post(client, app, "da-officers.getRowsResponse",
-                {"da-officers.getRowsRequest": request, "da-scope.value": scope}, ["da-officers.getRowsRequest"])
+                {"da-officers.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope}},
+                ["da-officers.getRowsRequest"])
     assert resp.status_code == 200, resp.data[:300]
     return resp.get_json()["response"]["da-officers"]["getRowsResponse"]
 
@@ -188,3 +197,15 @@ def test_the_officers_in_charge_page_from_the_server_most_overdue_first(app, cli
     # An officer's own list has no officers grid to fill.
     login(client, "officer")
     assert _officer_block(client, app, "mine")["rowCount"] == 0
+
+
+def test_blocks_come_from_the_scope_the_page_drew_not_the_selector(app, client, store):
+    login(client, "inspector")
+    department = _department(store)
+    team = next(c["value"] for c in scope_choices(store, actor_for(store, "inspector")) if c["value"].startswith("team:"))
+    # The selector already says the team, but the page still shows the department: its blocks stay the department's.
+    resp = post(client, app, "da-grid.getRowsResponse",
+                {"da-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "da-scope.value": team,
+                 "da-grid-stamp.data": {"scope": department}}, ["da-grid.getRowsRequest"])
+    assert resp.get_json()["response"]["da-grid"]["getRowsResponse"]["rowCount"] == \
+        _block(client, app, department)["rowCount"] > _block(client, app, team)["rowCount"]
