@@ -101,19 +101,43 @@ def _key(ids) -> str:
     return "officers:" + ",".join(str(i) for i in sorted(ids))
 
 
+def _daily_frame(store, ids, key: str, version: str) -> pd.DataFrame:
+    p = periods(store)
+    return store.cache.get_or_compute("prod_daily", version, key,
+                                      lambda: _compute_daily(store, ids, p["history_start"]),
+                                      p["today"], store.settings.positive_outcomes)
+
+
+def _availability_frame(store, offs: pd.DataFrame, team_ids, key: str, version: str) -> pd.DataFrame:
+    return store.cache.get_or_compute("prod_avail", version, key,
+                                      lambda: _compute_availability(store, offs, team_ids),
+                                      store.today(), settings_of(store))
+
+
 def group_frames(store, offs: pd.DataFrame, team_ids, key: str) -> dict:
     """Daily productivity and availability for a group of officers, memoised per productivity version."""
-    p = periods(store)
     ids = offs["id"].tolist()
     # Task completions write none of these inputs, so they do not make these frames stale.
     version = productivity_version(store)
-    daily = store.cache.get_or_compute("prod_daily", version, key,
-                                       lambda: _compute_daily(store, ids, p["history_start"]),
-                                       p["today"], store.settings.positive_outcomes)
-    avail = store.cache.get_or_compute("prod_avail", version, key,
-                                       lambda: _compute_availability(store, offs, team_ids),
-                                       p["today"], settings_of(store))
-    return {"daily": daily, "availability": avail}
+    return {"daily": _daily_frame(store, ids, key, version),
+            "availability": _availability_frame(store, offs, team_ids, key, version)}
+
+
+def _compute_scope_figures(store, ids) -> dict:
+    p = periods(store)
+    daily = _compute_daily(store, ids, p["history_start"])
+    return {"recent": pr.totals(daily, ids, p["window_start"], p["end"]), "days": pr.day_sums(daily, ids)}
+
+
+def scope_frames(store, offs: pd.DataFrame, team_ids, key: str) -> dict:
+    """A group's recent totals, per-day sums of every count metric and availability, memoised per
+    productivity version: what the team view shows, without the officer-day rows behind it."""
+    p = periods(store)
+    ids = offs["id"].tolist()
+    version = productivity_version(store)
+    figures = store.cache.get_or_compute("prod_scope", version, key, lambda: _compute_scope_figures(store, ids),
+                                         p["today"], store.settings.positive_outcomes, settings_of(store))
+    return figures | {"availability": _availability_frame(store, offs, team_ids, key, version)}
 
 
 def force_frames(store) -> dict:
@@ -248,9 +272,9 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
     # Alphabetical, in Python so SQLite and PostgreSQL collations agree; never ordered by a score.
     offs = offs[~offs["is_staff"]].sort_values(["surname", "forename", "id"]).reset_index(drop=True)
     p = periods(store)
-    frames = group_frames(store, offs, teams, "scope:" + scope.key)
-    avail = frames["availability"]
-    recent, _year, rates = _productivity_rows(frames["daily"], offs, avail["available_hours"], p)
+    frames = scope_frames(store, offs, teams, "scope:" + scope.key)
+    avail, recent = frames["availability"], frames["recent"]
+    rates = pr.per_hour(recent, avail["available_hours"])
     # Officers and staff see their team's output but nobody's availability, their own included, in this view.
     peers = actor.role in ("officer", "staff")
     visible = [] if peers else [int(i) for i in offs["id"] if _may_view(tree, actor, int(i))]
@@ -263,8 +287,7 @@ def team_view(store, actor: Actor, scope_value: str | None, metric: str = "incid
         if visible:
             write_audit(conn, actor, "read", "availability_team", scope.value,
                         detail={"officers": visible, "count": len(visible)})
-    trend = pr.daily_trend(frames["daily"], offs["id"].tolist(), metric, p["history_start"], p["end"],
-                           settings_of(store).trend_rolling_days)
+    trend = pr.trend_of(frames["days"], metric, p["history_start"], p["end"], settings_of(store).trend_rolling_days)
     return {"empty": False, "scope_label": scope.label, "scope_value": scope.value, "level": scope.level,
             "rows": rows, "by_team": by_team, "distribution": pr.team_distribution(recent),
             "trend": trend, "availability_shown": bool(visible), "data_as_of": store.data_as_of(),

@@ -138,16 +138,28 @@ def team_distribution(totals_frame: pd.DataFrame) -> pd.DataFrame:
     return q.round(2)
 
 
-def daily_trend(daily: pd.DataFrame, officer_ids, metric: str, start: date, end: date,
-                rolling_days: int) -> pd.DataFrame:
-    """Sum of one count metric per day over the officers, every day present, with a rolling mean."""
-    days = np.arange(day_number(start), day_number(end) + 1)
+def day_sums(daily: pd.DataFrame, officer_ids) -> pd.DataFrame:
+    """Per day (number) with any activity, the sum of every count metric over the officers."""
     d = daily[daily["officer_id"].isin(list(officer_ids))] if len(daily) else daily
-    series = d.groupby("day")[metric].sum() if len(d) else pd.Series(dtype=float)
+    if not len(d):
+        return pd.DataFrame({c: np.zeros(0) for c in COUNT_METRICS}, index=pd.Index([], name="day"))
+    return d.groupby("day")[list(COUNT_METRICS)].sum()
+
+
+def trend_of(sums: pd.DataFrame, metric: str, start: date, end: date, rolling_days: int) -> pd.DataFrame:
+    """One metric of day_sums, every day from start to end present (0 when none), with a rolling mean."""
+    days = np.arange(day_number(start), day_number(end) + 1)
+    series = sums[metric] if len(sums) else pd.Series(dtype=float)
     series = series.reindex(days).fillna(0)
     out = pd.DataFrame({"day": days.astype("datetime64[D]"), "value": series.to_numpy()})
     out["rolling"] = out["value"].rolling(max(1, rolling_days), min_periods=1).mean().round(2)
     return out
+
+
+def daily_trend(daily: pd.DataFrame, officer_ids, metric: str, start: date, end: date,
+                rolling_days: int) -> pd.DataFrame:
+    """Sum of one count metric per day over the officers, every day present, with a rolling mean."""
+    return trend_of(day_sums(daily, officer_ids), metric, start, end, rolling_days)
 
 
 def as_float(value):

@@ -74,8 +74,15 @@ def test_rows_equal_the_one_by_one_construction(store, username, level):
     assert len(expected) == len(view["rows"]) > 0
     assert _typed(view["rows"]) == _typed(expected)
     assert _typed(view["by_team"]) == _typed(_by_team_one_by_one(recent, offs, tree, avail, visible))
+    # The view's trend and spread, from its cached per-day sums and totals, equal those of the daily frame.
+    p = prod.periods(store)
+    trend = pr.daily_trend(frames["daily"], offs["id"].tolist(), "incidents_attended", p["history_start"], p["end"],
+                           prod.settings_of(store).trend_rolling_days)
+    pd.testing.assert_frame_equal(view["trend"], trend, check_exact=True)
+    pd.testing.assert_frame_equal(view["distribution"], pr.team_distribution(recent), check_exact=True)
     if (username, level) == ("inspector", "bcu"):
         # Both kinds of row occur: availability shown in the inspector's chain, restricted outside it.
         assert {r["deployable"] == "Restricted" for r in expected} == {True, False}
     if level == "bcu":
         assert any(r["response_emergency"] is None for r in expected)  # 'no data' rows are covered too
+
