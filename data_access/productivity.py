@@ -73,8 +73,7 @@ def _compute_availability(store, offs: pd.DataFrame, team_ids) -> pd.DataFrame:
     with store.engine.connect() as conn:
         raw = inputs.availability_inputs(conn, ids, team_ids, today, st.availability_window_days)
         # Tutoring is a fact about the students, who may sit in another team: ask for them by tutor.
-        tutored = inputs.officers(conn)[["id", "is_student", "tutor_id"]] if len(ids) > 200 else \
-            _students_of(conn, ids)
+        tutored = _students_of(conn, ids)
     everyone = pd.concat([offs, tutored[~tutored["id"].isin(offs["id"])]], ignore_index=True)
     raw = av.prepare(raw)
     pieces = raw["pieces"]
@@ -88,13 +87,9 @@ def _compute_availability(store, offs: pd.DataFrame, team_ids) -> pd.DataFrame:
 
 
 def _students_of(conn, tutor_ids) -> pd.DataFrame:
-    from sqlalchemy import and_, select
-
-    from data_access.schema import officer
-
-    rows = conn.execute(select(officer.c.id, officer.c.is_student, officer.c.tutor_id).where(and_(
-        officer.c.is_student.is_(True), officer.c.tutor_id.in_(sorted(int(i) for i in tutor_ids) or [-1])))).all()
-    return pd.DataFrame(rows, columns=["id", "is_student", "tutor_id"])
+    """Student officers (id, is_student, tutor_id) whose tutor is one of tutor_ids, in any team."""
+    students = inputs.students(conn)
+    return students[students["tutor_id"].isin([int(i) for i in tutor_ids])].reset_index(drop=True)
 
 
 def _key(ids) -> str:

@@ -64,6 +64,13 @@ def officers(conn, team_ids=None, officer_ids=None) -> pd.DataFrame:
     return df
 
 
+def students(conn) -> pd.DataFrame:
+    """Every student officer with a tutor: id, is_student and tutor_id."""
+    rows = conn.execute(select(officer.c.id, officer.c.is_student, officer.c.tutor_id).where(
+        officer.c.is_student.is_(True), officer.c.tutor_id.isnot(None))).all()
+    return pd.DataFrame(rows, columns=["id", "is_student", "tutor_id"])
+
+
 def availability_inputs(conn, ids, team_ids, today: date, window_days: int) -> dict:
     """Shifts, leave, restrictions, training, PSD matters, core skills and team vacancy rates."""
     start = datetime.combine(today - timedelta(days=window_days + 1), datetime.min.time())

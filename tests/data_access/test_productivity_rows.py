@@ -86,3 +86,19 @@ def test_rows_equal_the_one_by_one_construction(store, username, level):
     if level == "bcu":
         assert any(r["response_emergency"] is None for r in expected)  # 'no data' rows are covered too
 
+
+@pytest.mark.parametrize("username,level", [("sergeant", "team"), ("leader", "bcu")])
+def test_availability_equals_that_computed_with_every_officer_read(store, monkeypatch, username, level):
+    """Reading only the students whose tutors are in the group scores the group as reading everyone did."""
+    actor = actor_for(store, username)
+    value = next(s["value"] for s in scope_choices(store, actor) if s["value"].startswith(level))
+    teams = sorted(int(t) for t in resolve_scope(store, actor, value).team_ids)
+    with store.engine.connect() as conn:
+        offs = prod.inputs.officers(conn, team_ids=teams)
+    offs = offs[~offs["is_staff"]].sort_values(["surname", "forename", "id"]).reset_index(drop=True)
+    avail = prod._compute_availability(store, offs, teams)
+    if level == "bcu":
+        assert avail["tutoring"].any()  # tutors are covered
+    monkeypatch.setattr(prod, "_students_of",
+                        lambda conn, _ids: prod.inputs.officers(conn)[["id", "is_student", "tutor_id"]])
+    pd.testing.assert_frame_equal(avail, prod._compute_availability(store, offs, teams), check_exact=True)
