@@ -181,11 +181,16 @@ def _availability_detail(row) -> dict:
     }
 
 
-def _single(store, officer_id: int) -> tuple[pd.DataFrame, dict]:
+def _one_officer(store, officer_id: int) -> pd.DataFrame:
     with store.engine.connect() as conn:
         offs = inputs.officers(conn, officer_ids=[officer_id])
     if offs.empty:
         raise AccessDenied("no such officer")
+    return offs
+
+
+def _single(store, officer_id: int) -> tuple[pd.DataFrame, dict]:
+    offs = _one_officer(store, officer_id)
     team = {int(offs.iloc[0]["team_id"])}
     return offs, group_frames(store, offs, team, _key([officer_id]))
 
@@ -238,9 +243,11 @@ def trend_for(store, actor: Actor, officer_id, metric: str) -> dict:
     officer_id = _check_officer_id(officer_id)
     if metric not in pr.COUNT_METRICS:
         raise BadRequest("unknown metric")
-    _offs, frames = _single(store, officer_id)
+    _one_officer(store, officer_id)
+    # The daily frame only: the officer's availability is not needed for a trend.
+    daily = _daily_frame(store, [officer_id], _key([officer_id]), productivity_version(store))
     p = periods(store)
-    trend = pr.daily_trend(frames["daily"], [officer_id], metric, p["history_start"], p["end"],
+    trend = pr.daily_trend(daily, [officer_id], metric, p["history_start"], p["end"],
                            settings_of(store).trend_rolling_days)
     return {"trend": trend, "data_as_of": store.data_as_of()}
 
