@@ -23,13 +23,14 @@ def store(app):
     return app.beacon_store
 
 
-def _block(client, app, scope, start=0, end=100, sort=None, filters=None):
+def _block(client, app, scope, start=0, end=100, sort=None, filters=None, grid="da-grid"):
+    """One block of a grid's rows, asked for as the browser's grid asks, for the scope the page drew."""
     request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {}}
-    resp = post(client, app, "da-grid.getRowsResponse",
-                {"da-grid.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope}},
-                ["da-grid.getRowsRequest"])
+    resp = post(client, app, f"{grid}.getRowsResponse",
+                {f"{grid}.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope}},
+                [f"{grid}.getRowsRequest"])
     assert resp.status_code == 200, resp.data[:300]
-    return resp.get_json()["response"]["da-grid"]["getRowsResponse"]
+    return resp.get_json()["response"][grid]["getRowsResponse"]
 
 
 def _render(client, app, scope):
@@ -172,12 +173,7 @@ def test_the_csv_holds_every_filtered_row_with_formulas_neutralised_and_is_audit
 
 
 def _officer_block(client, app, scope, start=0, end=50, sort=None, filters=None):
-    request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {}}
-    resp = post(client, app, "da-officers.getRowsResponse",
-                {"da-officers.getRowsRequest": request, "da-grid-stamp.data": {"scope": scope}},
-                ["da-officers.getRowsRequest"])
-    assert resp.status_code == 200, resp.data[:300]
-    return resp.get_json()["response"]["da-officers"]["getRowsResponse"]
+    return _block(client, app, scope, start, end, sort, filters, grid="da-officers")
 
 
 def test_the_officers_in_charge_page_from_the_server_most_overdue_first(app, client, store):
