@@ -36,6 +36,11 @@ def _forward_tiles(forward: list) -> list:
                                className="forward-tile", id=f"forward-{f['horizon']}") for f in forward]
 
 
+def _drawn_scope(stamp) -> str | None:
+    # The scope the page last drew, not the selector's value: a block or a file never mixes two scopes.
+    return stamp.get("scope") if isinstance(stamp, dict) else None
+
+
 def register(app, store) -> None:
     @app.callback(Output("da-scope", "options"), Output("da-scope", "value"), Input("da-scope", "id"))
     def scope_options(_):
@@ -97,10 +102,8 @@ def register(app, store) -> None:
 
     def _block(request, stamp, grid):
         actor = current_actor()
-        # The scope the page last drew, not the selector's value: a block never mixes two scopes' rows.
-        scope_value = stamp.get("scope") if isinstance(stamp, dict) else None
         try:
-            return worklist_page(store, actor, scope_value, request, grid)
+            return worklist_page(store, actor, _drawn_scope(stamp), request, grid)
         except ValueError:
             # A request the grid would never send (a forged column, a huge block): nothing to show.
             return {"rowData": [], "rowCount": 0}
@@ -125,10 +128,9 @@ def register(app, store) -> None:
         actor = current_actor()
         if not n_clicks:
             raise PreventUpdate
-        scope_value = stamp.get("scope") if isinstance(stamp, dict) else None
         # The file holds every row the grid would show under its sort and filter, not just those loaded.
         try:
-            rows = worklist_export(store, actor, scope_value, request)
+            rows = worklist_export(store, actor, _drawn_scope(stamp), request)
         except ValueError:
             raise PreventUpdate from None
         return csv_download(rows, COLUMNS, "beacon-worklist.csv")
