@@ -2,10 +2,11 @@
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, and_, select, type_coerce
+from sqlalchemy import String, and_, cast, select
 
 from data_access.actor import Actor
 from data_access.audit import record_export
+from data_access.column_read import read_columns
 from data_access.grid_page import block_bounds, model_key, ordered_positions
 from data_access.org import load_tree
 from data_access.permissions import require, role_allows
@@ -15,10 +16,10 @@ from data_access.store import officer_tasks_version, tasks_version
 from scoring import worklist as wl
 from scoring.duties import SERGEANT, rank_level
 
-TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date",
-                "oic_id", "team_id", "offence_code", "occurred_on", "status"]
+TASK_COLUMNS = ["task_id", "crime_id", "crime_ref", "kind", "rule_id", "due_date", "oic_id", "team_id",
+                "offence_code"]
 _TASK_READ = ["task_id", "crime_id", "kind", "rule_id", "due_date", "oic_id", "team_id"]
-_CRIME_READ = ["crime_id", "crime_ref", "offence_code", "occurred_on", "status"]
+_CRIME_READ = ["crime_id", "crime_ref", "offence_code"]
 
 
 def _scope_filter(tree, scope: Scope):
@@ -32,35 +33,40 @@ def _scope_filter(tree, scope: Scope):
     return task.c.team_id.in_(sorted(int(t) for t in scope.team_ids))
 
 
-def _frame_of(rows: list, names: list[str]) -> pd.DataFrame:
-    # Column-wise construction avoids pandas probing every Row object.
-    columns = list(zip(*rows)) if rows else [[] for _ in names]
-    return pd.DataFrame(dict(zip(names, columns)), columns=names)
-
-
-def open_tasks(store, scope: Scope) -> pd.DataFrame:
-    """Open tasks in scope with their crime's reference, offence, date and status; an empty scope gives no rows."""
+def _open_reads(store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Open tasks in scope, and their crimes' references and offence codes; an empty scope gives no rows."""
     tree = load_tree(store)
     cond = _scope_filter(tree, scope)
     if cond is None:
-        return pd.DataFrame(columns=TASK_COLUMNS)
+        return pd.DataFrame(columns=_TASK_READ), pd.DataFrame(columns=_CRIME_READ)
     # Two reads rather than a join: a crime has several open tasks, and reading its row once per crime
     # rather than once per task halves the time of a force-wide read.
-    # Dates come back raw and are parsed column-wise by pandas: per-row date objects cost more than the
-    # query itself on SQLite.
+    # Due dates are read as text, the same on both databases, and parsed column-wise by numpy.
     open_in_scope = and_(task.c.status == "open", cond)
-    task_stmt = select(task.c.id, task.c.crime_id, task.c.kind, task.c.rule_id,
-                       type_coerce(task.c.due_date, String), task.c.oic_id, task.c.team_id).where(open_in_scope)
-    crime_stmt = select(crime.c.id, crime.c.crime_ref, crime.c.offence_code,
-                        type_coerce(crime.c.occurred_on, String), crime.c.status).where(
+    task_stmt = select(task.c.id, task.c.crime_id, task.c.kind, task.c.rule_id, cast(task.c.due_date, String),
+                       task.c.oic_id, task.c.team_id).where(open_in_scope)
+    crime_stmt = select(crime.c.id, crime.c.crime_ref, crime.c.offence_code).where(
         crime.c.id.in_(select(task.c.crime_id).where(open_in_scope).scalar_subquery()))
     with store.engine.connect() as conn:
-        tasks = _frame_of(conn.execute(task_stmt).all(), _TASK_READ)
-        crimes = _frame_of(conn.execute(crime_stmt).all(), _CRIME_READ).set_index("crime_id")
-    for name in _CRIME_READ[1:]:
-        tasks[name] = tasks["crime_id"].map(crimes[name])
-    tasks["due_date"] = pd.to_datetime(tasks["due_date"])
-    return tasks[TASK_COLUMNS]
+        task_id, crime_id, kind, rule_id, due, oic_id, team_id = read_columns(conn, task_stmt)
+        crime_ids, refs, offence_codes = read_columns(conn, crime_stmt)
+    tasks = pd.DataFrame({
+        "task_id": task_id.astype(np.int64), "crime_id": crime_id.astype(np.int64),
+        # Kinds and rules have a few dozen values: as categories they cost a code per task, not a string.
+        "kind": pd.Categorical(kind), "rule_id": pd.Categorical(rule_id),
+        "due_date": pd.to_datetime(due.astype("datetime64[D]")),
+        # Ids as floats: NaN where there is none (an unallocated investigation).
+        "oic_id": oic_id.astype(float), "team_id": team_id.astype(float)})
+    crimes = pd.DataFrame({"crime_id": crime_ids.astype(np.int64), "crime_ref": refs,
+                           "offence_code": offence_codes}, dtype=object)
+    crimes["crime_id"] = crime_ids.astype(np.int64)
+    return tasks, crimes
+
+
+def open_tasks(store, scope: Scope) -> pd.DataFrame:
+    """Open tasks in scope with their crime's reference and offence code; an empty scope gives no rows."""
+    tasks, crimes = _open_reads(store, scope)
+    return tasks.merge(crimes, on="crime_id", how="left")[TASK_COLUMNS]
 
 
 def offence_names(store) -> dict:
@@ -69,16 +75,14 @@ def offence_names(store) -> dict:
         return dict(conn.execute(select(offence.c.code, offence.c.name)).all())
 
 
-def _crime_frame(tasks: pd.DataFrame, tree, offences: dict) -> pd.DataFrame:
-    crimes = tasks.drop_duplicates("crime_id")[["crime_id", "crime_ref", "offence_code", "oic_id", "team_id",
-                                                "status", "occurred_on"]].copy()
-    crimes["offence"] = crimes["offence_code"].map(offences)
-    crimes["oic_name"] = crimes["oic_id"].map(tree.officer_names).fillna("Unallocated")
-    team_names = tree.units["name"].to_dict()
-    crimes["team_name"] = crimes["team_id"].map(team_names).fillna("")
-    crimes["offence"] = crimes["offence"].fillna("Unclassified")
-    crimes["occurred_on"] = crimes["occurred_on"].astype(str)
-    return crimes
+def _crime_frame(tasks: pd.DataFrame, crimes: pd.DataFrame, tree, offences: dict) -> pd.DataFrame:
+    """One row per crime with open tasks: reference, offence, and the names of its officer in charge and team."""
+    out = tasks.drop_duplicates("crime_id")[["crime_id", "oic_id", "team_id"]].merge(crimes, on="crime_id",
+                                                                                     how="left")
+    out["offence"] = out["offence_code"].map(offences).fillna("Unclassified")
+    out["oic_name"] = out["oic_id"].map(tree.officer_names).fillna("Unallocated")
+    out["team_name"] = out["team_id"].map(tree.units["name"].to_dict()).fillna("")
+    return out
 
 
 # Grid columns a reader may filter (by filter type) and sort on the server; every one is a column of the frame.
@@ -96,9 +100,10 @@ _SENT_COLUMNS = ["crime_ref", "offence", "state", "state_label", "next_due", "ne
 
 def _grid_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """Every row of the scope, most urgent first, with the status words; text columns as sorted categories."""
-    out = pd.DataFrame({"crime_ref": rows["crime_ref"].astype(str).to_numpy(dtype=object)})
+    # The rows' text columns already hold text ('' where blank), so no column is converted whole.
+    out = pd.DataFrame({"crime_ref": rows["crime_ref"].to_numpy(dtype=object)})
     for name in _CATEGORY_COLUMNS:
-        out[name] = pd.Categorical(rows[name].fillna("").astype(str))  # categories sort as text
+        out[name] = pd.Categorical(rows[name].to_numpy(dtype=object))  # categories sort as text
     out["state"] = pd.Categorical(rows["state"], categories=list(wl.STATES))
     # Sorting by status sorts by urgency, not alphabetically.
     out["state_label"] = pd.Categorical.from_codes(out["state"].cat.codes,
@@ -113,10 +118,10 @@ def _scored(store, scope: Scope) -> tuple[dict, dict]:
     settings = store.settings
     today = store.today()
     tree = load_tree(store)
-    tasks = open_tasks(store, scope)
+    tasks, crimes = _open_reads(store, scope)
     classified = wl.classify(tasks, today, settings)
     counts = wl.badge_counts(classified)
-    frame = _grid_frame(wl.worklist_rows(classified, _crime_frame(tasks, tree, offence_names(store))))
+    frame = _grid_frame(wl.worklist_rows(classified, _crime_frame(tasks, crimes, tree, offence_names(store))))
     officers = (wl.officer_summary(classified.iloc[:0], {}) if scope.level == "mine" else
                 wl.officer_summary(classified, tree.officer_names))
     summary = {

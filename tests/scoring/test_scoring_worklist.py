@@ -218,3 +218,22 @@ def test_owed_by_oic_counts_one_kinds_overdue_and_due_soon_per_officer_in_charge
     })
     assert owed_by_oic(classified, "supervisor_review") == {"7": [1, 1], "9": [1, 0]}
     assert owed_by_oic(classified, "log_update") == {}
+
+
+def test_officer_summary_oldest_overdue_skips_undated_errors():
+    from scoring.worklist import officer_summary
+
+    frame = tasks((1, "cdi", None), (1, "supervisor_review", -4), (2, "cdi", None))
+    frame.loc[frame["crime_id"] == 2, "oic_id"] = 2
+    rows = {r["oic"]: r for r in officer_summary(classify(frame, TODAY), {1: "PC One", 2: "PC Two"})
+            .to_dict("records")}
+    assert (rows["PC One"]["overdue"], rows["PC One"]["oldest_overdue"]) == (2, str(TODAY - timedelta(days=4)))
+    assert (rows["PC Two"]["overdue"], rows["PC Two"]["oldest_overdue"]) == (1, "")
+
+
+def test_worklist_rows_take_references_from_the_crimes_when_tasks_lack_them():
+    t = tasks((2, "bail", 3), (1, "bail", 3), (3, "bail", 3)).drop(columns="crime_ref")
+    rows = worklist_rows(classify(t, TODAY), crimes_frame([1, 2]))
+    # Ties on urgency fall to the reference; a crime with no row falls back to its id, as text.
+    assert list(rows["crime_ref"]) == ["3", "CR0001", "CR0002"]
+    assert rows["offence"].tolist() == ["", "Offence 1", "Offence 2"]
