@@ -30,6 +30,7 @@ class OrgTree:
 
     def __post_init__(self):
         self._teams = self.units[self.units["kind"] == "team"]
+        self.unit_names = self.units["name"].to_dict()
 
     def unit(self, unit_id: int) -> dict | None:
         if unit_id not in self.units.index:

@@ -57,9 +57,8 @@ def _open_reads(store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
         "due_date": pd.to_datetime(due.astype("datetime64[D]")),
         # Ids as floats: NaN where there is none (an unallocated investigation).
         "oic_id": oic_id.astype(float), "team_id": team_id.astype(float)})
-    crimes = pd.DataFrame({"crime_id": crime_ids.astype(np.int64), "crime_ref": refs,
-                           "offence_code": offence_codes}, dtype=object)
-    crimes["crime_id"] = crime_ids.astype(np.int64)
+    crimes = pd.DataFrame({"crime_ref": refs, "offence_code": offence_codes}, dtype=object)
+    crimes.insert(0, "crime_id", crime_ids.astype(np.int64))
     return tasks, crimes
 
 
@@ -79,10 +78,18 @@ def _crime_frame(tasks: pd.DataFrame, crimes: pd.DataFrame, tree, offences: dict
     """One row per crime with open tasks: reference, offence, and the names of its officer in charge and team."""
     out = tasks.drop_duplicates("crime_id")[["crime_id", "oic_id", "team_id"]].merge(crimes, on="crime_id",
                                                                                      how="left")
-    out["offence"] = out["offence_code"].map(offences).fillna("Unclassified")
-    out["oic_name"] = out["oic_id"].map(tree.officer_names).fillna("Unallocated")
-    out["team_name"] = out["team_id"].map(tree.units["name"].to_dict()).fillna("")
+    out["offence"] = _names(out["offence_code"], offences, "Unclassified")
+    out["oic_name"] = _names(out["oic_id"], tree.officer_names, "Unallocated")
+    out["team_name"] = _names(out["team_id"], tree.unit_names, "")
     return out
+
+
+def _names(keys: pd.Series, names: dict, missing: str) -> np.ndarray:
+    """The name of each key, looked up once per distinct key; missing where there is none."""
+    # Series.map(dict) turns the whole dict (8,100 officers) into a Series on every call.
+    codes, uniques = pd.factorize(keys)
+    found = [names.get(int(k) if isinstance(k, float) else k, missing) for k in uniques]
+    return np.array(found + [missing], dtype=object)[codes]
 
 
 # Grid columns a reader may filter (by filter type) and sort on the server; every one is a column of the frame.
