@@ -56,7 +56,8 @@ window.dash_clientside.beacon.refreshGrid = function (stamp) {
   var newScope = window.beaconGridScope !== stamp.scope;
   ["da-grid", "da-officers"].forEach(function (id) {
     var api = worklistApi(id);
-    if (api) {
+    // A hidden officers grid (an officer's own list) would fetch a block no one sees.
+    if (api && (id !== "da-officers" || stamp.officers)) {
       if (newScope) {
         // A new scope starts at its first page, whatever page the last one was on.
         api.purgeInfiniteCache();

@@ -91,8 +91,10 @@ def register(app, store) -> None:
             method_note(WORKLIST_METHOD, as_of),
             _forward_tiles(view["forward"]),
             method_note(FORWARD_METHOD, as_of),
-            # The grid asks for its rows a block at a time; this tells it to ask again.
-            {"scope": view["scope_value"], "total": total, "at": time.time()},
+            # The grid asks for its rows a block at a time; this tells it to ask again. The officers grid
+            # is hidden for an officer's own list, and is not asked to refresh then.
+            {"scope": view["scope_value"], "total": total, "officers": bool(view["officer_count"]),
+             "at": time.time()},
             method_note(GRID_METHOD, as_of),
             html.Span([html.Strong(f"{total:,}"), f" investigations with work owed · {view['scope_label']}"]),
             bell_contents(bell) if bell else no_update, bell_class(bell) if bell else no_update,

@@ -110,7 +110,7 @@ def _grid_frame(rows: pd.DataFrame) -> pd.DataFrame:
     # The rows' text columns already hold text ('' where blank), so no column is converted whole.
     out = pd.DataFrame({"crime_ref": rows["crime_ref"].to_numpy(dtype=object)})
     for name in _CATEGORY_COLUMNS:
-        out[name] = pd.Categorical(rows[name].to_numpy(dtype=object))  # categories sort as text
+        out[name] = _category(rows[name].to_numpy(dtype=object))
     out["state"] = pd.Categorical(rows["state"], categories=list(wl.STATES))
     # Sorting by status sorts by urgency, not alphabetically.
     out["state_label"] = pd.Categorical.from_codes(out["state"].cat.codes,
@@ -118,6 +118,13 @@ def _grid_frame(rows: pd.DataFrame) -> pd.DataFrame:
     for name in ("n_overdue", "n_due_soon"):
         out[name] = rows[name].to_numpy(dtype=np.int64)
     return out
+
+
+def _category(values: np.ndarray) -> pd.Categorical:
+    """Text as a categorical whose categories sort as text."""
+    # From codes, with the categories kept as Python strings: a few times faster than pd.Categorical(values).
+    codes, uniques = pd.factorize(values, sort=True)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(uniques, dtype=object)))
 
 
 def _scored(store, scope: Scope) -> tuple[dict, dict]:

@@ -281,9 +281,11 @@ def officer_summary(classified: pd.DataFrame, names: dict) -> pd.DataFrame:
     sc = _codes(classified["state"], STATES)
     overdue = np.bincount(at, weights=(sc == OVERDUE), minlength=n).astype(np.int64)
     due_soon = np.bincount(at, weights=(sc == DUE_SOON), minlength=n).astype(np.int64)
+    # Investigations per officer: distinct (officer, crime) pairs, each pair one integer.
     crime_code = pd.factorize(classified["crime_id"])[0].astype(np.int64)
-    pairs = np.unique(at.astype(np.int64) * (crime_code.max() + 1) + crime_code)
-    open_ = np.bincount(pairs // (crime_code.max() + 1), minlength=n).astype(np.int64)
+    stride = crime_code.max() + 1
+    pairs = np.unique(at.astype(np.int64) * stride + crime_code)
+    open_ = np.bincount(pairs // stride, minlength=n).astype(np.int64)
     oldest = np.full(n, np.inf)
     due = _due_days(classified["due_date"])
     late = (sc == OVERDUE) & ~np.isnan(due)  # an undated error is overdue but has no date to show

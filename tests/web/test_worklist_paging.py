@@ -205,3 +205,12 @@ def test_blocks_come_from_the_scope_the_page_drew_not_the_selector(app, client, 
                  "da-grid-stamp.data": {"scope": department}}, ["da-grid.getRowsRequest"])
     assert resp.get_json()["response"]["da-grid"]["getRowsResponse"]["rowCount"] == \
         _block(client, app, department)["rowCount"] > _block(client, app, team)["rowCount"]
+
+
+def test_the_stamp_says_whether_the_officers_grid_is_shown(app, client, store):
+    login(client, "inspector")
+    assert _render(client, app, _department(store))["da-grid-stamp"]["data"]["officers"] is True
+    login(client, "officer")
+    out = _render(client, app, "mine")
+    # An officer's own list hides the officers grid, so the page does not ask it for a block.
+    assert out["da-grid-stamp"]["data"]["officers"] is False and out["da-officers-section"]["hidden"] is True
