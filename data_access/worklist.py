@@ -33,9 +33,8 @@ def _scope_filter(tree, scope: Scope):
     return task.c.team_id.in_(sorted(int(t) for t in scope.team_ids))
 
 
-def _open_reads(store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _open_reads(store, tree, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Open tasks in scope, and their crimes' references and offence codes; an empty scope gives no rows."""
-    tree = load_tree(store)
     cond = _scope_filter(tree, scope)
     if cond is None:
         return pd.DataFrame(columns=_TASK_READ), pd.DataFrame(columns=_CRIME_READ)
@@ -64,7 +63,7 @@ def _open_reads(store, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def open_tasks(store, scope: Scope) -> pd.DataFrame:
     """Open tasks in scope with their crime's reference and offence code; an empty scope gives no rows."""
-    tasks, crimes = _open_reads(store, scope)
+    tasks, crimes = _open_reads(store, load_tree(store), scope)
     return tasks.merge(crimes, on="crime_id", how="left")[TASK_COLUMNS]
 
 
@@ -132,7 +131,7 @@ def _scored(store, scope: Scope) -> tuple[dict, dict]:
     settings = store.settings
     today = store.today()
     tree = load_tree(store)
-    tasks, crimes = _open_reads(store, scope)
+    tasks, crimes = _open_reads(store, tree, scope)
     classified = wl.classify(tasks, today, settings)
     counts = wl.badge_counts(classified)
     frame = _grid_frame(wl.worklist_rows(classified, _crime_frame(tasks, crimes, tree, offence_names(store))))
