@@ -15,6 +15,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The worklist has its rows: an Open button is drawn only once a row's block has arrived, so a row found
+# before that is a placeholder the grid replaces (and a test holding it would hold a stale element).
+WORKLIST_READY = ".worklist-grid .ag-row .grid-open-button"
+
+
 def sign_in(dash_duo, app, username, port=None, ready_css="#main-tabs"):
     """Start the app on a free port, sign in through the login form and wait for ready_css; returns the base URL."""
     dash_duo.start_server(app, navigate=False, port=port or free_port())

@@ -12,7 +12,7 @@ from data_access.schema import audit_log, task
 from data_access.schema_completions import completion_request
 from data_access.schema_events import crime_event
 from data_access.tasks import complete_task
-from tests.browser.steps import sign_in, tap, wait_until
+from tests.browser.steps import WORKLIST_READY, sign_in, tap, wait_until
 from tests.helpers import actor_for, task_status
 
 pytestmark = pytest.mark.browser
@@ -85,7 +85,7 @@ fetch('/api/completions', {method: 'POST', headers: {'Content-Type': 'applicatio
 
 def _queue_one_offline(dash_duo, app) -> dict:
     """Sign in as the officer, open a record and complete a task with the network off; its button's id."""
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     _open_first_record(dash_duo)
     button, ident = _completion_button(dash_duo)
     _set_network(dash_duo, online=False)
@@ -97,7 +97,7 @@ def _queue_one_offline(dash_duo, app) -> dict:
 def test_a_completion_made_offline_is_queued_then_recorded_once_when_the_signal_returns(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     wait_until(dash_duo, lambda: _bell(dash_duo) > 0)
     before = _bell(dash_duo)
     _open_first_record(dash_duo)
@@ -159,7 +159,7 @@ def test_a_task_completed_by_someone_else_meanwhile_is_shown_as_a_conflict(dash_
 def test_sign_out_warns_of_an_unsent_completion_then_leaves_nothing_on_the_device(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     # The service worker is installed and has kept the app's static files.
     wait_until(dash_duo, lambda: driver.execute_async_script(
         "const done = arguments[0]; caches.keys().then(k => done(k.length > 0))"))
@@ -214,7 +214,7 @@ def test_a_session_that_ended_offline_says_what_was_not_sent_and_clears_the_devi
 def test_a_completion_whose_request_fails_on_a_live_network_is_queued_and_sent_later(dash_duo, app):
     store = app.beacon_store
     driver = dash_duo.driver
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     _open_first_record(dash_duo)
     button, ident = _completion_button(dash_duo)
     crime_id = _crime_of_task(store, ident["task"])
@@ -239,7 +239,7 @@ def test_a_completion_whose_request_fails_on_a_live_network_is_queued_and_sent_l
 
 def test_opening_beacon_without_a_signal_shows_the_offline_page_from_the_device(dash_duo, app):
     driver = dash_duo.driver
-    base = sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    base = sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     wait_until(dash_duo, lambda: driver.execute_async_script(
         "const done = arguments[0]; caches.match('/offline.html').then(r => done(!!r))"))
     wait_until(dash_duo, lambda: driver.execute_script("return !!navigator.serviceWorker.controller"))

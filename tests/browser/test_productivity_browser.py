@@ -3,12 +3,11 @@
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.browser.steps import sign_in, sign_in_again, sign_out, tap, wait_until
+from tests.browser.steps import WORKLIST_READY, sign_in, sign_in_again, sign_out, tap, wait_until
 from tests.dash_requests import payload
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
-READY = ".worklist-grid .ag-row"
 _click = tap
 _wait = wait_until
 
@@ -36,7 +35,7 @@ def _forged_status(dash_duo, body) -> int:
 
 def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
     store = app.beacon_store
-    sign_in(dash_duo, app, "officer", ready_css=READY)
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     _open_tab(dash_duo)
     _wait(dash_duo, lambda: dash_duo.find_element("#pa-score").text.replace(".", "", 1).isdigit())
     assert 0 <= float(dash_duo.find_element("#pa-score").text) <= 100
@@ -57,7 +56,7 @@ def test_officer_sees_own_availability_and_not_a_peers(dash_duo, app):
 
 
 def test_sergeant_sees_the_team(dash_duo, app):
-    sign_in(dash_duo, app, "sergeant", ready_css=READY)
+    sign_in(dash_duo, app, "sergeant", ready_css=WORKLIST_READY)
     _open_tab(dash_duo)
     _nav(dash_duo, "Team and department")
     _wait(dash_duo, lambda: len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#pa-team-grid .ag-center-cols-container .ag-row")) > 3)
@@ -71,7 +70,7 @@ def test_sergeant_sees_the_team(dash_duo, app):
 
 
 def test_feedback_round_trip(dash_duo, app):
-    sign_in(dash_duo, app, "officer", ready_css=READY)
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     _open_tab(dash_duo)
     button = dash_duo.find_element("#pa-my-productivity .pa-feedback-button")
     _click(dash_duo, button)
@@ -82,7 +81,7 @@ def test_feedback_round_trip(dash_duo, app):
     _wait(dash_duo, lambda: "Open: waiting for an answer" in dash_duo.find_element("#pa-my-feedback").text)
     sign_out(dash_duo)
 
-    sign_in_again(dash_duo, "sergeant", READY)
+    sign_in_again(dash_duo, "sergeant", WORKLIST_READY)
     _open_tab(dash_duo)
     _nav(dash_duo, "Feedback queue")
     _wait(dash_duo, lambda: "five, not four" in dash_duo.find_element("#pa-queue").text)
@@ -94,7 +93,7 @@ def test_feedback_round_trip(dash_duo, app):
     _wait(dash_duo, lambda: "Rejected" in dash_duo.find_element("#pa-queue").text)
     sign_out(dash_duo)
 
-    sign_in_again(dash_duo, "officer", READY)
+    sign_in_again(dash_duo, "officer", WORKLIST_READY)
     _open_tab(dash_duo)
     _wait(dash_duo, lambda: "Custody records show four arrests" in dash_duo.find_element("#pa-my-feedback").text)
     assert "Rejected" in dash_duo.find_element("#pa-my-feedback").text

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 
 from data_access.accounts import end_sessions
 from layouts.tabs import TAB_BY_ID, tabs_for
-from tests.browser.steps import sign_in, tap, wait_until
+from tests.browser.steps import WORKLIST_READY, sign_in, tap, wait_until
 from tests.helpers import actor_for
 
 pytestmark = pytest.mark.browser
@@ -38,7 +38,7 @@ def test_sign_out_button_posts_and_ends_the_session(dash_duo, app):
 
 
 def test_a_page_whose_session_ended_says_so_and_goes_to_sign_in(dash_duo, app):
-    sign_in(dash_duo, app, "officer", ready_css=".worklist-grid .ag-row")
+    sign_in(dash_duo, app, "officer", ready_css=WORKLIST_READY)
     end_sessions(app.beacon_store, actor_for(app.beacon_store, "officer"))
     # Any action now reaches the server without a session: the page tells the officer and moves on. A grid
     # still fetching its rows may have reached it first, and then the notice already covers the bell.
