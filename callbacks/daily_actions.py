@@ -12,7 +12,8 @@ from components.notes import method_note
 from components.record import record_body
 from data_access.records import get_record
 from data_access.tasks import complete_task
-from data_access.worklist import bell_view, scope_choices, worklist_export, worklist_page, worklist_view
+from data_access.worklist import (bell_view, officer_in_charge, scope_choices, worklist_export, worklist_page,
+                                  worklist_view)
 from layouts.daily_actions import FORWARD_METHOD, GRID_METHOD, OFFICER_METHOD, WORKLIST_METHOD
 from scoring.categories import CATEGORY_BY_ID
 
@@ -167,10 +168,10 @@ def register(app, store) -> None:
     @app.callback(Output("da-grid", "filterModel"), Output("da-filter-label", "children"),
                   Output("da-kind-filter", "data"),
                   Input({"type": "badge", "kind": ALL}, "n_clicks"), Input("da-clear-filter", "n_clicks"),
-                  Input("da-officers", "cellClicked"),
+                  Input("da-officers", "cellClicked"), State("da-grid-stamp", "data"),
                   prevent_initial_call=True)
-    def filter_by_badge(_badges, _clear, officer_cell):
-        current_actor()
+    def filter_by_badge(_badges, _clear, officer_cell, stamp):
+        actor = current_actor()
         trig = ctx.triggered_id
         if isinstance(trig, dict) and ctx.triggered[0]["value"]:
             cat = CATEGORY_BY_ID.get(trig.get("kind"))
@@ -179,12 +180,14 @@ def register(app, store) -> None:
             model = {"flags": {"filterType": "text", "type": "contains", "filter": cat.label}}
             return model, f"Showing investigations with: {cat.label}", {"kind": cat.id}
         if trig == "da-officers":
-            # The name is only a filter over rows the server already chose for this reader's scope.
-            name = officer_cell.get("rowId") if isinstance(officer_cell, dict) else None
-            if not isinstance(name, str) or not name:
+            # Keyed by officer, not name: two officers in a BCU can share a name. The key is only a filter
+            # over rows the server already chose for this reader's scope, and is named only from within it.
+            key = officer_cell.get("rowId") if isinstance(officer_cell, dict) else None
+            name = officer_in_charge(store, actor, _drawn_scope(stamp), key)
+            if name is None:
                 raise PreventUpdate
-            return ({"oic": {"filterType": "text", "type": "equals", "filter": name}},
-                    f"Showing investigations of {name}", {"oic": name})
+            return ({"oic_key": {"filterType": "text", "type": "equals", "filter": key}},
+                    f"Showing investigations of {name}", {"oic": key})
         if trig == "da-clear-filter":
             return {}, "", None
         raise PreventUpdate

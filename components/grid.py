@@ -24,6 +24,9 @@ COLUMNS = [
      "valueFormatter": {"function": "dayMonthYear(params.value)"}},
     {"headerName": "Next task", "field": "next_kind", "minWidth": 160},
     {"headerName": "Officer in charge", "field": "oic", "minWidth": 170},
+    # Hidden: the officers grid filters by it, because two officers in a force can share a name.
+    {"headerName": "", "field": "oic_key", "hide": True, "filter": "agTextColumnFilter",
+     "suppressColumnsToolPanel": True},
     {"headerName": "Overdue", "field": "n_overdue", "type": "numericColumn", "width": 110,
      "filter": "agNumberColumnFilter"},
     {"headerName": "Due soon", "field": "n_due_soon", "type": "numericColumn", "width": 110,

@@ -93,13 +93,13 @@ def _names(keys: pd.Series, names: dict, missing: str) -> np.ndarray:
 
 # Grid columns a reader may filter (by filter type) and sort on the server; every one is a column of the frame.
 FILTERABLE = {"crime_ref": "text", "offence": "text", "state_label": "text", "next_due": "date",
-              "next_kind": "text", "oic": "text", "team": "text", "flags": "text", "next_rule": "text",
-              "n_overdue": "number", "n_due_soon": "number"}
+              "next_kind": "text", "oic": "text", "oic_key": "text", "team": "text", "flags": "text",
+              "next_rule": "text", "n_overdue": "number", "n_due_soon": "number"}
 # The "By officer in charge" grid: a force has thousands of officers, so it pages the same way.
 OFFICER_FILTERABLE = {"oic": "text", "open": "number", "overdue": "number", "due_soon": "number",
                       "oldest_overdue": "date"}
 # Few distinct values each: held as categories, the frame pickles small and filters on its categories.
-_CATEGORY_COLUMNS = ("offence", "oic", "team", "flags", "next_due", "next_kind", "next_rule")
+_CATEGORY_COLUMNS = ("offence", "oic", "oic_key", "team", "flags", "next_due", "next_kind", "next_rule")
 _SENT_COLUMNS = ["crime_ref", "offence", "state", "state_label", "next_due", "next_kind", "oic", "n_overdue",
                  "n_due_soon", "flags", "team", "next_rule"]
 
@@ -227,6 +227,16 @@ def worklist_page(store, actor: Actor, requested_scope: str | None, request: dic
     frame, positions = _ordered(store, scope, request, grid)
     block = frame.iloc[positions[start:end]][_GRIDS[grid][1]]
     return {"rowData": block.astype(object).to_dict("records"), "rowCount": int(len(positions))}
+
+
+def officer_in_charge(store, actor: Actor, requested_scope: str | None, key) -> str | None:
+    """The name the officers grid shows for an officer's key in the actor's scope; None outside it."""
+    require(actor, "worklist.read")
+    if not isinstance(key, str) or len(key) > 20:
+        return None
+    frame, _ = _frame(store, resolve_scope(store, actor, requested_scope), "officers")
+    names = frame.loc[frame["oic_key"] == key, "oic"]
+    return str(names.iloc[0]) if len(names) else None
 
 
 def worklist_export(store, actor: Actor, requested_scope: str | None, request: dict | None) -> list[dict]:

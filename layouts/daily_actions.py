@@ -56,7 +56,7 @@ def layout(actor) -> html.Div:
             html.H2("By officer in charge", className="h5 mt-3 mb-2"),
             # Paged from the server like the worklist: a force has thousands of officers in charge.
             dag.AgGrid(id="da-officers", columnDefs=OFFICER_COLUMNS, rowModelType="infinite",
-                       getRowId="params.data.oic", defaultColDef={"sortable": True, "resizable": True},
+                       getRowId="params.data.oic_key", defaultColDef={"sortable": True, "resizable": True},
                        dashGridOptions={"rowHeight": 48, "headerHeight": 44, "domLayout": "autoHeight",
                                         "pagination": True, "paginationPageSize": 10, "cacheBlockSize": 50,
                                         "maxConcurrentDatasourceRequests": 1,

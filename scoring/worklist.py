@@ -29,8 +29,10 @@ STATE_LABELS = {"overdue": "Overdue", "due_soon": "Due soon", "upcoming": "Upcom
 # Kinds that are errors or breaches needing action now, so no deadline still means overdue.
 ERROR_KINDS = frozenset({"cdi", "detection_mismatch", "fts"})
 
-ROW_COLUMNS = ["crime_id", "crime_ref", "offence", "oic", "team", "flags", "n_overdue",
+ROW_COLUMNS = ["crime_id", "crime_ref", "offence", "oic", "oic_key", "team", "flags", "n_overdue",
                "n_due_soon", "next_due", "next_kind", "next_rule", "state"]
+# The grid key of investigations with no officer in charge; any other officer's key is their id as text.
+UNALLOCATED_KEY = "unallocated"
 
 _NO_DATE = np.iinfo(np.int64).max  # sorts undated tasks after dated ones
 
@@ -205,6 +207,7 @@ def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame) -> pd.DataFram
         "crime_ref": refs[sel],
         "offence": _text(_column(info, "offence"))[sel],
         "oic": _text(_column(info, "oic_name"))[sel],
+        "oic_key": officer_keys(_column(info, "oic_id"))[sel],
         "team": _text(_column(info, "team_name"))[sel],
         "flags": _flag_labels(masks[sel], kind_labels),
         "n_overdue": n_overdue[sel],
@@ -219,6 +222,13 @@ def worklist_rows(classified: pd.DataFrame, crimes: pd.DataFrame) -> pd.DataFram
     for name in ("crime_id", "n_overdue", "n_due_soon"):
         out[name] = rows[name]
     return out
+
+
+def officer_keys(ids: np.ndarray) -> np.ndarray:
+    """Each officer in charge's grid key as text (names repeat across a force; ids do not)."""
+    codes, uniques = pd.factorize(np.asarray(ids, dtype=object))
+    keys = [str(int(u)) for u in uniques] + [UNALLOCATED_KEY]
+    return np.array(keys, dtype=object)[codes]
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -266,7 +276,7 @@ def actionable_bell(counts: list[dict], can_review: bool, own_reviews: list[int]
     return bell(kept)
 
 
-OFFICER_COLUMNS = ["oic_id", "oic", "open", "overdue", "due_soon", "oldest_overdue"]
+OFFICER_COLUMNS = ["oic_id", "oic_key", "oic", "open", "overdue", "due_soon", "oldest_overdue"]
 
 
 def officer_summary(classified: pd.DataFrame, names: dict) -> pd.DataFrame:
@@ -296,8 +306,8 @@ def officer_summary(classified: pd.DataFrame, names: dict) -> pd.DataFrame:
     oldest_text[dated] = oldest[dated].astype(np.int64).astype("datetime64[D]").astype(str)
     labels = np.array([names.get(int(i), "Unallocated") if i >= 0 else "Unallocated" for i in oics], dtype=object)
     order = np.lexsort((pd.factorize(labels, sort=True)[0], -due_soon, -overdue))
-    out = pd.DataFrame({"oic_id": np.array([int(i) if i >= 0 else None for i in oics], dtype=object),
-                        "oic": labels}, dtype=object)
+    ids = np.array([int(i) if i >= 0 else None for i in oics], dtype=object)
+    out = pd.DataFrame({"oic_id": ids, "oic_key": officer_keys(ids), "oic": labels}, dtype=object)
     out["open"], out["overdue"], out["due_soon"] = open_, overdue, due_soon
     out["oldest_overdue"] = pd.Series(oldest_text, dtype=object)
     return out.iloc[order][OFFICER_COLUMNS].reset_index(drop=True)

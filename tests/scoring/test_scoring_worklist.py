@@ -201,10 +201,10 @@ def test_officer_summary_counts_investigations_and_tasks_per_officer_in_charge()
     rows = summary.to_dict("records")
     # Most overdue first; an investigation with no officer in charge is listed, not dropped.
     assert [r["oic"] for r in rows] == ["PC One", "PC Two", "Unallocated"]
-    assert rows[0] == {"oic_id": 1, "oic": "PC One", "open": 2, "overdue": 2, "due_soon": 1,
+    assert rows[0] == {"oic_id": 1, "oic_key": "1", "oic": "PC One", "open": 2, "overdue": 2, "due_soon": 1,
                        "oldest_overdue": str(TODAY - timedelta(days=5))}
     assert rows[1]["open"] == 1 and rows[1]["overdue"] == 0 and rows[1]["oldest_overdue"] == ""
-    assert rows[2]["oic_id"] is None and rows[2]["due_soon"] == 0
+    assert rows[2]["oic_id"] is None and rows[2]["oic_key"] == "unallocated" and rows[2]["due_soon"] == 0
     assert officer_summary(classify(tasks(), TODAY), {}).empty
 
 
@@ -237,3 +237,17 @@ def test_worklist_rows_take_references_from_the_crimes_when_tasks_lack_them():
     # Ties on urgency fall to the reference; a crime with no row falls back to its id, as text.
     assert list(rows["crime_ref"]) == ["3", "CR0001", "CR0002"]
     assert rows["offence"].tolist() == ["", "Offence 1", "Offence 2"]
+
+
+def test_officers_who_share_a_name_keep_their_own_rows_and_keys():
+    from scoring.worklist import officer_summary
+
+    frame = tasks((1, "victim_contact", -2), (2, "victim_contact", 3), (3, "oel_update", 5))
+    frame.loc[frame["crime_id"] == 2, "oic_id"] = 2
+    frame.loc[frame["crime_id"] == 3, "oic_id"] = None
+    summary = officer_summary(classify(frame, TODAY), {1: "PC Jo Smith", 2: "PC Jo Smith"})
+    assert sorted(zip(summary["oic_key"], summary["oic"], summary["open"])) == \
+        [("1", "PC Jo Smith", 1), ("2", "PC Jo Smith", 1), ("unallocated", "Unallocated", 1)]
+    crimes = crimes_frame([1, 2, 3]).assign(oic_id=[1, 2, None], oic_name=["PC Jo Smith", "PC Jo Smith", ""])
+    rows = worklist_rows(classify(frame, TODAY), crimes)
+    assert dict(zip(rows["crime_ref"], rows["oic_key"])) == {"CR0001": "1", "CR0002": "2", "CR0003": "unallocated"}

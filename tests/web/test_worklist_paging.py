@@ -8,7 +8,9 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from data_access.schema import audit_log, crime, offence
+from data_access.db import set_meta
+from data_access.schema import audit_log, crime, offence, officer
+from data_access.store import bump_version
 from data_access.tasks import complete_task
 from data_access.worklist import open_tasks, scope_choices
 from data_access.scope import resolve_scope
@@ -214,3 +216,53 @@ def test_the_stamp_says_whether_the_officers_grid_is_shown(app, client, store):
     out = _render(client, app, "mine")
     # An officer's own list hides the officers grid, so the page does not ask it for a block.
     assert out["da-grid-stamp"]["data"]["officers"] is False and out["da-officers-section"]["hidden"] is True
+
+
+def _namesake(store, scope: str) -> tuple[int, int]:
+    """Two officers in charge within the scope, the second renamed to the first's name (a new org version)."""
+    tasks = open_tasks(store, resolve_scope(store, actor_for(store, "inspector"), scope))
+    first, second = sorted({int(i) for i in tasks["oic_id"].dropna()})[:2]
+    with store.engine.begin() as conn:
+        rank, forename, surname = conn.execute(select(officer.c.rank, officer.c.forename, officer.c.surname)
+                                               .where(officer.c.id == first)).one()
+        conn.execute(update(officer).where(officer.c.id == second)
+                     .values(rank=rank, forename=forename, surname=surname))
+        set_meta(conn, "org_version", "namesake")
+        bump_version(conn)
+    return first, second
+
+
+def test_officers_who_share_a_name_are_kept_apart_by_their_keys(app, client, store):
+    login(client, "inspector")
+    scope = _department(store)
+    first, second = _namesake(store, scope)
+    officers = _officer_block(client, app, scope, 0, 500)["rowData"]
+    twins = [r for r in officers if r["oic_id"] in (first, second)]
+    assert len(twins) == 2 and twins[0]["oic"] == twins[1]["oic"]
+    assert len({r["oic_key"] for r in officers}) == len(officers)
+    # Clicking one of them filters the worklist to that officer's crimes only, under the name both share.
+    resp = post(client, app, "da-grid.filterModel",
+                {"da-officers.cellClicked": {"rowId": str(second), "colId": "oic"},
+                 "da-grid-stamp.data": {"scope": scope}}, ["da-officers.cellClicked"])
+    out = resp.get_json()["response"]
+    model = out["da-grid"]["filterModel"]
+    assert model == {"oic_key": {"filterType": "text", "type": "equals", "filter": str(second)}}
+    assert out["da-filter-label"]["children"] == f"Showing investigations of {twins[0]['oic']}"
+    rows, count = _all_rows(client, app, scope, filters=model)
+    expected = next(r for r in twins if r["oic_id"] == second)["open"]
+    assert count == len(rows) == expected > 0
+    tasks = open_tasks(store, resolve_scope(store, actor_for(store, "inspector"), scope))
+    assert {r["crime_ref"] for r in rows} == set(tasks.loc[tasks["oic_id"] == second, "crime_ref"])
+
+
+def test_an_officer_key_from_outside_the_scope_filters_nothing_and_names_no_one(app, client, store):
+    login(client, "sergeant")
+    team = scope_choices(store, actor_for(store, "sergeant"))[0]["value"]
+    inside = {r["oic_id"] for r in _officer_block(client, app, team, 0, 500)["rowData"]}
+    with store.engine.connect() as conn:
+        outsider = conn.execute(select(officer.c.id).where(officer.c.id.notin_(inside)).limit(1)).scalar()
+    for key in (str(outsider), "'; drop table officer; --", 12345, None, "x" * 500):
+        resp = post(client, app, "da-grid.filterModel",
+                    {"da-officers.cellClicked": {"rowId": key, "colId": "oic"}, "da-grid-stamp.data": {"scope": team}},
+                    ["da-officers.cellClicked"])
+        assert resp.status_code == 204, (key, resp.status_code)
