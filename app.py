@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import callbacks
 from config import DEMO_EXTRACT, Config, from_env
-from data_access.accounts import authenticate, end_sessions, load_actor, session_epoch
+from data_access.accounts import authenticate, end_sessions, load_session_actor, session_epoch
 from data_access.audit import record_event
 from data_access.db import is_empty
 from data_access.demand import ensure_snapshot
@@ -28,6 +28,7 @@ from data_access.errors import AccessDenied, BadRequest, NotFound
 from data_access.freshness import freshness
 from data_access.digest import housekeeping_task
 from data_access.mail import mail_settings
+from data_access.meta_memo import end_request, start_request
 from data_access.startup_lock import startup_lock
 from data_access.task_derivation import rederive_on_rule_change
 from data_access.store import Store, open_store_from
@@ -148,6 +149,12 @@ def _wants_json() -> bool:
     return req.path.startswith("/_") or req.method != "GET" or req.is_json
 
 
+def install_meta_memo(server) -> None:
+    """Each request reads the meta table's versions once (and again after a commit), not at every question."""
+    server.before_request(start_request)
+    server.teardown_request(lambda _exc: end_request())
+
+
 def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
     manager = LoginManager()
     manager.init_app(server)
@@ -155,8 +162,9 @@ def _install_auth(server: flask.Flask, store: Store, config: Config) -> None:
 
     @manager.user_loader
     def _load(user_id):
-        actor = load_actor(store, user_id)
-        if actor is None or flask.session.get("epoch") != session_epoch(store, actor.user_id):
+        # The account and its session epoch in one read: this runs on every request.
+        actor, epoch = load_session_actor(store, user_id)
+        if actor is None or flask.session.get("epoch") != epoch:
             return None
         return SessionUser(actor)
 
@@ -347,6 +355,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> dash
     if config.trusted_proxies:
         # Only behind proxies that set X-Forwarded-For: otherwise a client could choose its own address.
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
+    install_meta_memo(server)
     install_request_hooks(server, lambda: app.callback_map, log_to_stderr=not config.testing)
     _install_auth(server, store, config)
     # [strategic public routes]

@@ -38,15 +38,20 @@ def _select_account():
 
 def load_actor(store, user_id) -> Actor | None:
     """The active account with this id, or None."""
+    return load_session_actor(store, user_id)[0]
+
+
+def load_session_actor(store, user_id) -> tuple[Actor | None, int | None]:
+    """The active account with this id and its session epoch, read together; (None, None) if none."""
     try:
         user_id = int(user_id)
     except (TypeError, ValueError):
-        return None
+        return None, None
     with store.engine.connect() as conn:
         row = conn.execute(_select_account().where(user_account.c.id == user_id)).mappings().first()
     if row is None or not row["active"]:
-        return None
-    return _actor_from_row(row)
+        return None, None
+    return _actor_from_row(row), int(row["session_epoch"] or 0)
 
 
 def actor_by_username(store, username: str) -> Actor | None:

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, event, inspect, make_url, select, text
 from sqlalchemy.engine import Engine
 
 from data_access.files import private_dir, private_file
+from data_access.meta_memo import watch_commits
 from data_access.schema import meta, metadata
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -67,6 +68,7 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
             private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        watch_commits(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
@@ -76,6 +78,7 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_size=pool.size, max_overflow=pool.max_overflow,
                            connect_args=connect_args)
     event.listen(engine, "begin", _lift_statement_timeout)
+    watch_commits(engine)
     return engine
 
 

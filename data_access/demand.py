@@ -11,6 +11,7 @@ from data_access.permissions import require
 from data_access.clock import now_local
 from data_access.db import set_meta
 from data_access.org import load_tree
+from data_access.meta_memo import meta_values
 from data_access.schema import crime, leave, meta, officer, task, worklist_snapshot
 from data_access.scope import Scope, resolve_scope
 from scoring import demand as dm
@@ -160,9 +161,7 @@ def _compute(store, scope: Scope) -> dict:
 def _demand_version(store) -> str:
     # The view reads only the snapshots and the organisation, so a write elsewhere (a completed task, an
     # import) does not make it stale; a new or rewritten snapshot, or a changed organisation, does.
-    with store.engine.connect() as conn:
-        rows = dict(conn.execute(select(meta.c.key, meta.c.value).where(
-            meta.c.key.in_(["snapshot_version", "snapshot_at", "org_version", "data_version"]))).all())
+    rows = meta_values(store.engine)
     return (f"{rows.get('snapshot_version')}|{rows.get('snapshot_at')}|"
             f"{rows.get('org_version') or rows.get('data_version')}")
 

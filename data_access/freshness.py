@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from data_access.clock import now_local
-from data_access.db import get_meta, set_meta
+from data_access.db import set_meta
+from data_access.meta_memo import meta_values
 
 LOADED_KEY = "records_loaded_at"
 
@@ -17,7 +18,7 @@ def mark_loaded(conn, at: datetime) -> None:
 
 def freshness(store) -> dict:
     """The last successful load, hours since, and whether every screen should warn that it is stale."""
-    raw = get_meta(store.engine, LOADED_KEY)
+    raw = meta_values(store.engine).get(LOADED_KEY)
     today = store.today()
     now = now_local()
     # On a deployment with a fixed today (training, tests), the clock reads as that day.

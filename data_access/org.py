@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import select
 
-from data_access.schema import meta, officer, org_unit
+from data_access.meta_memo import meta_values
+from data_access.schema import officer, org_unit
 
 STRANDS = ("response", "neighbourhood", "investigations", "public_protection")
 STRAND_LABELS = {
@@ -92,9 +93,7 @@ _trees: dict = {}
 def _org_version(store) -> str:
     # Completing a task changes no unit or officer, so the tree is keyed by its own version (written with
     # the organisation); a database without one falls back to the data version, which every write bumps.
-    with store.engine.connect() as conn:
-        rows = dict(conn.execute(select(meta.c.key, meta.c.value).where(
-            meta.c.key.in_(["org_version", "data_version"]))).all())
+    rows = meta_values(store.engine)
     return "org:" + rows["org_version"] if "org_version" in rows else "data:" + rows.get("data_version", "0")
 
 

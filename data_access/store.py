@@ -12,6 +12,7 @@ from config import DEMO_EXTRACT
 from data_access.cache import ResultCache, redis_prefix as key_prefix
 from data_access.clock import now_local
 from data_access.db import PoolSettings, create_schema, make_engine, set_meta
+from data_access.meta_memo import meta_values
 from data_access.schema import meta, officer_version, team_version
 from data_access.startup_lock import startup_lock
 from data_access.forces import FORCE_NAMES
@@ -49,15 +50,11 @@ class Store:
 
     def data_version(self) -> str:
         """Current data version; every write bumps it so cached reads are never stale."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).first()
-        return row[0] if row else "0"
+        return meta_values(self.engine).get("data_version", "0")
 
     def data_as_of(self) -> str | None:
         """When the data last changed (ISO timestamp)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(meta.c.value).where(meta.c.key == "data_as_of")).first()
-        return row[0] if row else None
+        return meta_values(self.engine).get("data_as_of")
 
 
 def bump_version(conn) -> str:
@@ -88,10 +85,6 @@ def bump_officer_versions(conn, officer_ids) -> None:
     _bump_counters(conn, officer_version, officer_version.c.officer_id, officer_ids)
 
 
-def _meta_values(conn, *keys) -> dict:
-    return dict(conn.execute(select(meta.c.key, meta.c.value).where(meta.c.key.in_(keys))).all())
-
-
 def tasks_version(store, team_ids, whole_force: bool = False) -> str:
     """Changes whenever a task of one of these teams, the organisation or the whole data set changes."""
     query = select(func.coalesce(func.sum(team_version.c.version), 0))
@@ -99,7 +92,7 @@ def tasks_version(store, team_ids, whole_force: bool = False) -> str:
         query = query.where(team_version.c.team_id.in_(sorted(int(t) for t in team_ids)))
     with store.engine.connect() as conn:
         total = conn.execute(query).scalar()
-        m = _meta_values(conn, "generated_at", "org_version")
+    m = meta_values(store.engine)
     return f"teams:{m.get('generated_at')}:{m.get('org_version')}:{total}"
 
 
@@ -108,7 +101,7 @@ def officer_tasks_version(store, officer_id: int) -> str:
     with store.engine.connect() as conn:
         mine = conn.execute(select(officer_version.c.version)
                             .where(officer_version.c.officer_id == int(officer_id))).scalar()
-        m = _meta_values(conn, "generated_at", "org_version")
+    m = meta_values(store.engine)
     return f"officer:{m.get('generated_at')}:{m.get('org_version')}:{mine or 0}"
 
 
@@ -123,8 +116,7 @@ def bump_productivity_version(conn) -> None:
 
 def productivity_version(store) -> str:
     """Changes with productivity or availability inputs, the organisation or the whole data set; never with a task."""
-    with store.engine.connect() as conn:
-        m = _meta_values(conn, "generated_at", "org_version", "productivity_version")
+    m = meta_values(store.engine)
     return f"prod:{m.get('generated_at')}:{m.get('org_version')}:{m.get('productivity_version')}"
 
 
