@@ -49,12 +49,20 @@ def test_within_a_request_values_are_read_once_until_a_commit(store):
     assert len(reads) == 3
 
 
-def test_a_worklist_request_reads_the_meta_table_once(app, client):
+def test_a_worklist_request_reads_the_meta_table_and_the_account_once_each(app, client):
     store = app.beacon_store
     login(client, "sergeant")
     scope = post(client, app, "..da-scope.options...da-scope.value..", {"da-scope.id": "da-scope"},
                  ["da-scope.id"]).get_json()["response"]["da-scope"]["value"]
     reads = _meta_reads(store.engine)
+    accounts = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _count(_conn, _cursor, statement, *_args):
+        if "FROM user_account" in statement:
+            accounts.append(statement)
+
     resp = post(client, app, "da-badges.children", {"da-scope.value": scope}, ["da-scope.value"])
     assert resp.status_code == 200
-    assert len(reads) == 1
+    # The session's account and its epoch come in one read; every version in one read of meta.
+    assert len(reads) == 1 and len(accounts) == 1
