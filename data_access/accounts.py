@@ -11,6 +11,7 @@ from data_access.audit import audit_row, write_audit
 from data_access.errors import NotFound
 from data_access.permissions import require
 from data_access.schema import audit_log, officer, user_account
+from data_access.single_read import single_read
 
 _hasher = PasswordHasher(**password_hash_cost())
 # Verified against when the username is unknown, so a miss costs the same time as a wrong password.
@@ -47,7 +48,7 @@ def load_session_actor(store, user_id) -> tuple[Actor | None, int | None]:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None, None
-    with store.engine.connect() as conn:
+    with single_read(store.engine) as conn:
         row = conn.execute(_select_account().where(user_account.c.id == user_id)).mappings().first()
     if row is None or not row["active"]:
         return None, None

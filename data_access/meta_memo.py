@@ -6,6 +6,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from data_access.schema import meta
+from data_access.single_read import single_read
 
 # One request asks for versions many times (the tree, the scope's tasks, data as of); on PostgreSQL each read
 # is a pool check-out, a ping and a transaction. None outside a request: every read is fresh there.
@@ -28,7 +29,7 @@ def meta_values(engine: Engine) -> dict:
     key = id(engine)
     if memo is not None and key in memo:
         return memo[key]
-    with engine.connect() as conn:
+    with single_read(engine) as conn:
         values = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
     if memo is not None:
         memo[key] = values

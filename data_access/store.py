@@ -13,6 +13,7 @@ from data_access.cache import ResultCache, redis_prefix as key_prefix
 from data_access.clock import now_local
 from data_access.db import PoolSettings, create_schema, make_engine, set_meta
 from data_access.meta_memo import meta_values
+from data_access.single_read import single_read
 from data_access.schema import meta, officer_version, team_version
 from data_access.startup_lock import startup_lock
 from data_access.forces import FORCE_NAMES
@@ -90,7 +91,7 @@ def tasks_version(store, team_ids, whole_force: bool = False) -> str:
     query = select(func.coalesce(func.sum(team_version.c.version), 0))
     if not whole_force:
         query = query.where(team_version.c.team_id.in_(sorted(int(t) for t in team_ids)))
-    with store.engine.connect() as conn:
+    with single_read(store.engine) as conn:
         total = conn.execute(query).scalar()
     m = meta_values(store.engine)
     return f"teams:{m.get('generated_at')}:{m.get('org_version')}:{total}"
@@ -98,7 +99,7 @@ def tasks_version(store, team_ids, whole_force: bool = False) -> str:
 
 def officer_tasks_version(store, officer_id: int) -> str:
     """Changes whenever a task this officer is in charge of, the organisation or the whole data set changes."""
-    with store.engine.connect() as conn:
+    with single_read(store.engine) as conn:
         mine = conn.execute(select(officer_version.c.version)
                             .where(officer_version.c.officer_id == int(officer_id))).scalar()
     m = meta_values(store.engine)

@@ -1,9 +1,11 @@
-"""Meta values are read once per request, read again after any commit in it, and always fresh outside one."""
+"""Meta values are read once per request, again after any commit in it, and always fresh outside one; single reads."""
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from data_access.db import set_meta
 from data_access.meta_memo import end_request, meta_values, start_request
+from data_access.schema import meta
+from data_access.single_read import single_read
 from data_access.store import bump_version
 from tests.conftest import login
 from tests.dash_requests import post
@@ -66,3 +68,22 @@ def test_a_worklist_request_reads_the_meta_table_and_the_account_once_each(app, 
     assert resp.status_code == 200
     # The session's account and its epoch come in one read; every version in one read of meta.
     assert len(reads) == 1 and len(accounts) == 1
+
+
+def test_a_single_read_opens_no_transaction_and_leaves_the_pool_transactional(store):
+    with single_read(store.engine) as conn:
+        assert conn.execute(select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+        driver = conn.connection.driver_connection
+        # psycopg reports IDLE outside a transaction; sqlite3 says so directly.
+        idle = (driver.in_transaction is False if hasattr(driver, "in_transaction")
+                else driver.info.transaction_status == 0)
+        assert idle
+    # Connections go back to the pool transactional: a failed write still rolls back whole.
+    for _ in range(3):
+        try:
+            with store.engine.begin() as conn:
+                set_meta(conn, "probe", "never kept")
+                raise RuntimeError("abandoned")
+        except RuntimeError:
+            pass
+    assert "probe" not in meta_values(store.engine)
