@@ -187,7 +187,7 @@ def register(app, store) -> None:
             if name is None:
                 raise PreventUpdate
             return ({"oic_key": {"filterType": "text", "type": "equals", "filter": key}},
-                    f"Showing investigations of {name}", {"oic": key})
+                    f"Showing investigations of {name}", {"oic_key": key})
         if trig == "da-clear-filter":
             return {}, "", None
         raise PreventUpdate

@@ -248,6 +248,7 @@ def test_officers_who_share_a_name_are_kept_apart_by_their_keys(app, client, sto
     model = out["da-grid"]["filterModel"]
     assert model == {"oic_key": {"filterType": "text", "type": "equals", "filter": str(second)}}
     assert out["da-filter-label"]["children"] == f"Showing investigations of {twins[0]['oic']}"
+    assert out["da-kind-filter"]["data"] == {"oic_key": str(second)}
     rows, count = _all_rows(client, app, scope, filters=model)
     expected = next(r for r in twins if r["oic_id"] == second)["open"]
     assert count == len(rows) == expected > 0
@@ -266,3 +267,18 @@ def test_an_officer_key_from_outside_the_scope_filters_nothing_and_names_no_one(
                     {"da-officers.cellClicked": {"rowId": key, "colId": "oic"}, "da-grid-stamp.data": {"scope": team}},
                     ["da-officers.cellClicked"])
         assert resp.status_code == 204, (key, resp.status_code)
+
+
+def test_an_officer_forging_a_colleagues_key_and_their_team_learns_nothing(app, client, store):
+    login(client, "sergeant")
+    team = scope_choices(store, actor_for(store, "sergeant"))[0]["value"]
+    colleague = next(r for r in _officer_block(client, app, team, 0, 500)["rowData"]
+                     if r["oic_id"] != actor_for(store, "officer").officer_id)
+    login(client, "officer")
+    for scope in (team, "mine"):
+        resp = post(client, app, "da-grid.filterModel",
+                    {"da-officers.cellClicked": {"rowId": colleague["oic_key"], "colId": "oic"},
+                     "da-grid-stamp.data": {"scope": scope}}, ["da-officers.cellClicked"])
+        # The team is not the officer's to read (403); their own list names no colleague (204).
+        assert resp.status_code == (403 if scope == team else 204), (scope, resp.status_code)
+        assert colleague["oic"].encode() not in resp.data
