@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from data_access.files import private_dir, private_file
 from data_access.meta_memo import watch_commits
 from data_access.schema import meta, metadata
+from data_access.sqlite_writers import take_turns
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -60,14 +61,20 @@ def make_engine(url: str, pool: PoolSettings | None = None) -> Engine:
     if url.startswith("sqlite"):
         # "sqlite://" and "sqlite:///:memory:" are in-memory databases: no file to make private.
         path = make_url(url).database or ""
-        if path and path != ":memory:" and not path.startswith("file:"):
+        on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
+        if on_disk:
             # Crime references and names live here: only Beacon's account may read the file. SQLite gives
             # its -wal and -shm files the database file's permissions. Only folders Beacon creates are
             # tightened, so a database placed in a shared folder does not change that folder.
             private_dir(Path(path).parent, own=False)
             private_file(path)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                  "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if on_disk:
+            # SQLite's busy handler lets a long waiter sleep 100 ms at a time while newcomers retry within
+            # milliseconds; past saturation it starved some writes beyond the timeout. Writers queue instead.
+            take_turns(engine, path, SQLITE_BUSY_TIMEOUT_MS / 1000)
         watch_commits(engine)
         return engine
     if url.startswith("postgresql://"):
