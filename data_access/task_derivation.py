@@ -33,16 +33,23 @@ def _chunks(ids: list) -> list[list]:
     return [ids[i:i + IN_CHUNK] for i in range(0, len(ids), IN_CHUNK)]
 
 
-def _read(conn, query, column, ids: list | None) -> pd.DataFrame:
-    """Rows of a query, for every crime (ids None) or for these crime ids, as one frame."""
+def _rows(conn, query, column, ids: list | None) -> list:
+    """Rows of a query, for every crime (ids None) or for these crime ids."""
     if ids is None:
-        return pd.DataFrame(conn.execute(query).mappings().all())
+        return conn.execute(query).all()
     if ids and ids[-1] - ids[0] + 1 == len(ids) and ids == sorted(ids):
         # A run of consecutive ids (a full load's new crimes): one range query instead of hundreds of IN lists.
-        return pd.DataFrame(conn.execute(query.where(column.between(ids[0], ids[-1]))).mappings().all())
-    frames = [pd.DataFrame(conn.execute(query.where(column.in_(part))).mappings().all()) for part in _chunks(ids)]
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return conn.execute(query.where(column.between(ids[0], ids[-1]))).all()
+    rows = []
+    for part in _chunks(ids):
+        rows.extend(conn.execute(query.where(column.in_(part))).all())
+    return rows
+
+
+def _read(conn, query, column, ids: list | None) -> pd.DataFrame:
+    """Rows of a query, for every crime (ids None) or for these crime ids, as one frame."""
+    rows = _rows(conn, query, column, ids)
+    return pd.DataFrame([r._mapping for r in rows]) if rows else pd.DataFrame()
 
 
 def _frame(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -77,10 +84,11 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
     cr = cr.sort_values("id", kind="stable", ignore_index=True)
     ids = [int(x) for x in cr["id"]]
     scope = None if crime_ids is None else ids
-    off = pd.DataFrame(conn.execute(select(offence.c.code, offence.c.summary_only, offence.c.common_assault))
-                       .mappings().all())
-    summary = set(off.loc[off["summary_only"].astype(bool), "code"]) if len(off) else set()
-    common = set(off.loc[off["common_assault"].astype(bool), "code"]) if len(off) else set()
+    # Sets straight from the rows: a frame of the offence table cost more than the rest of one crime's reads.
+    off = conn.execute(select(offence.c.code, offence.c.summary_only, offence.c.common_assault)
+                       .where(offence.c.summary_only | offence.c.common_assault)).all()
+    summary = {code for code, only, _ in off if only}
+    common = {code for code, _, assault in off if assault}
     parties = _frame(_read(conn, select(crime_person.c.crime_id, crime_person.c.role, crime_person.c.enhanced_rights,
                                         crime_person.c.suspect_status), crime_person.c.crime_id, scope),
                      ["crime_id", "role", "enhanced_rights", "suspect_status"])
@@ -89,10 +97,10 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
     enhanced = set(victims.loc[victims["enhanced_rights"].astype(bool), "crime_id"].astype(int))
     # A crime is linked when it stands on either side of a link, so both sides are read for the scope.
     link_query = select(crime_link.c.crime_id, crime_link.c.linked_crime_id)
-    links = pd.concat([_frame(_read(conn, link_query, side, scope), ["crime_id", "linked_crime_id"])
-                       for side in ((crime_link.c.crime_id,) if scope is None else
-                                    (crime_link.c.crime_id, crime_link.c.linked_crime_id))], ignore_index=True)
-    linked = set(links["crime_id"].astype(int)) | set(links["linked_crime_id"].astype(int))
+    linked = set()
+    for side in ((crime_link.c.crime_id,) if scope is None else (crime_link.c.crime_id, crime_link.c.linked_crime_id)):
+        for a, b in _rows(conn, link_query, side, scope):
+            linked.update((int(a), int(b)))
     custody_rows = _frame(_read(conn, select(custody.c.crime_id, custody.c.outcome), custody.c.crime_id, scope),
                           ["crime_id", "outcome"])
     suspects = parties[parties["role"].isin(["suspect", "offender"])][["crime_id", "suspect_status"]]
@@ -118,12 +126,12 @@ def load_inputs(conn, settings: RuleSettings, crime_ids: list | None) -> tuple[d
     query = select(*ev_cols).where((crime_event.c.origin == "source") |
                                    (crime_event.c.reconciliation.is_(None)) |
                                    (crime_event.c.reconciliation != "confirmed"))
-    evs = _read(conn, query, crime_event.c.crime_id, scope)
     events: dict[int, list] = defaultdict(list)
-    for e in evs.itertuples(index=False) if len(evs) else ():
-        at = e.at.to_pydatetime() if isinstance(e.at, pd.Timestamp) else e.at
+    # Straight from the rows, which already hold Python values: a frame only to be walked row by row again
+    # cost most of a single completion's reads.
+    for e in _rows(conn, query, crime_event.c.crime_id, scope):
         events[int(e.crime_id)].append(Event(
-            int(e.id), e.kind, at, person_id=_int(e.person_id), officer_id=_int(e.officer_id),
+            int(e.id), e.kind, e.at, person_id=_int(e.person_id), officer_id=_int(e.officer_id),
             officer_rank=_str(e.officer_rank), stage=_str(e.stage), ends_on=_day(e.ends_on), value=_int(e.value),
             rule_id=_str(e.rule_id), origin=e.origin))
     return facts, events, cr
@@ -145,9 +153,9 @@ def _same(a, b) -> bool:
 
 
 def _existing(conn, table, cols, crime_ids: list | None) -> dict:
-    rows = _read(conn, select(table.c.id, table.c.crime_id, *cols), table.c.crime_id, crime_ids)
     out = {}
-    for r in rows.to_dict("records") if len(rows) else ():
+    for row in _rows(conn, select(table.c.id, table.c.crime_id, *cols), table.c.crime_id, crime_ids):
+        r = dict(row._mapping)
         key = r.get("task_key") or r.get("episode_key")
         out[(int(r["crime_id"]), key)] = r
     return out
@@ -215,9 +223,9 @@ def _derive_batch(conn, settings: RuleSettings, today: date, ids: list, touched:
     if b_ins and any(r["person_id"] is None for r in b_ins):
         raise ValueError("a bail event names no person; the loader must quarantine it")
     _write(conn, bail, b_ins, b_upd, b_del)
-    bail_ids = {(int(r["crime_id"]), r["episode_key"]): int(r["id"])
-                for r in _read(conn, select(bail.c.id, bail.c.crime_id, bail.c.episode_key), bail.c.crime_id,
-                               scope).to_dict("records")} if (b_ins or old_bail) else {}
+    bail_ids = {(int(crime_id), key): int(bail_id)
+                for bail_id, crime_id, key in _rows(conn, select(bail.c.id, bail.c.crime_id, bail.c.episode_key),
+                                                     bail.c.crime_id, scope)} if (b_ins or old_bail) else {}
 
     old_tasks = _existing(conn, task, [task.c.task_key, task.c.team_id, task.c.oic_id,
                                        *[task.c[n] for n in TASK_FIELDS]], scope)
