@@ -106,6 +106,8 @@ class WriterLock:
     def release(self) -> None:
         """Give the turn to the next writer (from any thread: a connection may be returned by another)."""
         with self._guard:
+            if self._depth <= 0:
+                return  # a turn the parent process took before this one was forked: not this process's
             self._depth -= 1
             if self._depth > 0:
                 return
